@@ -108,16 +108,23 @@ void appendFrameImpl(std::string &out, const Message &message)
 {
     const std::size_t start = out.size();
     out.append(4, '\0');
-    {
+    // On failure, take the half-written frame back out: a caller batching frames into `out`
+    // must not send a zero length prefix followed by a stray payload.
+    try {
         AppendBuffer buffer(out);
         std::ostream stream(&buffer);
         cereal::PortableBinaryOutputArchive archive(stream);
         archive(message);
+    } catch (...) {
+        out.resize(start);
+        throw;
     }
     const std::size_t length = out.size() - start - 4;
-    if (length > kMaxFrameSize)
+    if (length > kMaxFrameSize) {
+        out.resize(start);
         throw std::length_error("message of " + std::to_string(length)
                                 + " bytes is larger than the frame limit");
+    }
     const auto n = static_cast<std::uint32_t>(length);
     const unsigned char prefix[4] = {static_cast<unsigned char>(n), static_cast<unsigned char>(n >> 8),
                                      static_cast<unsigned char>(n >> 16),
