@@ -1,0 +1,97 @@
+// checksum: SHA-256 of a file through OpenSSL's EVP interface, 1 MiB at a time.
+
+#include "job.h"
+#include "text.h"
+
+#include <openssl/evp.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace longrun::worker {
+
+namespace {
+
+constexpr std::size_t kChunk = 1024 * 1024;
+
+struct FdCloser
+{
+    int fd;
+    ~FdCloser() { ::close(fd); }
+};
+
+struct ContextFree
+{
+    void operator()(EVP_MD_CTX *context) const { EVP_MD_CTX_free(context); }
+};
+
+protocol::Error failure(const char *what, const std::string &path, int error)
+{
+    return protocol::Error{std::string("checksum: ") + what + " '" + path
+                           + "': " + std::strerror(error)};
+}
+
+} // namespace
+
+Outcome runChecksum(const Args &args, Job &job)
+{
+    const std::string &path = args.text("path");
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return failure("cannot open", path, errno);
+    const FdCloser closer{fd};
+    struct stat info = {};
+    if (::fstat(fd, &info) != 0)
+        return failure("cannot read", path, errno);
+    if (S_ISDIR(info.st_mode))
+        return failure("cannot read", path, EISDIR);
+    // Only a regular file has a size known in advance; a pipe or device reports no progress.
+    const std::uint64_t total = S_ISREG(info.st_mode) ? static_cast<std::uint64_t>(info.st_size) : 0;
+
+    const std::unique_ptr<EVP_MD_CTX, ContextFree> context(EVP_MD_CTX_new());
+    if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1)
+        return protocol::Error{"checksum: OpenSSL cannot compute SHA-256"};
+
+    std::vector<unsigned char> buffer(kChunk);
+    std::uint64_t bytes = 0;
+    for (;;) {
+        job.checkCanceled();
+        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return failure("cannot read", path, errno);
+        if (n == 0)
+            break;
+        EVP_DigestUpdate(context.get(), buffer.data(), static_cast<std::size_t>(n));
+        bytes += static_cast<std::uint64_t>(n);
+        if (job.progressDue() && total > 0)
+            job.progress(std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total)),
+                         formatBytes(bytes) + " of " + formatBytes(total));
+    }
+
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digestLength = 0;
+    EVP_DigestFinal_ex(context.get(), digest, &digestLength);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string sha;
+    for (unsigned int i = 0; i < digestLength; ++i) {
+        sha.push_back(hex[digest[i] >> 4]);
+        sha.push_back(hex[digest[i] & 0xf]);
+    }
+    job.progress(1.0, formatBytes(bytes) + " of " + formatBytes(bytes));
+
+    protocol::Result result;
+    result.summary = "sha256 " + sha.substr(0, 16) + "\xe2\x80\xa6 of " + formatBytes(bytes);
+    result.values.push_back(protocol::textValue("sha256", sha));
+    result.values.push_back(protocol::intValue("bytes", static_cast<std::int64_t>(bytes)));
+    result.values.push_back(protocol::textValue("path", path));
+    return result;
+}
+
+} // namespace longrun::worker

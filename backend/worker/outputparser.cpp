@@ -1,0 +1,257 @@
+#include "outputparser.h"
+
+#include "text.h"
+
+#include <charconv>
+
+namespace longrun::worker {
+
+namespace {
+
+constexpr std::size_t kMaxLine = 4096;
+constexpr std::size_t kMaxText = 200;
+
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool isAlnum(char c)
+{
+    return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Cuts at most `max` bytes without splitting a UTF-8 sequence.
+std::string_view utf8Prefix(std::string_view s, std::size_t max)
+{
+    if (s.size() <= max)
+        return s;
+    std::size_t n = max;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80)
+        --n;
+    return s.substr(0, n);
+}
+
+} // namespace
+
+OutputParser::OutputParser(std::size_t streams)
+    : m_streams(streams)
+{}
+
+std::optional<double> OutputParser::lastPercentage(std::string_view line)
+{
+    std::optional<double> found;
+    for (std::size_t percent = line.find('%'); percent != std::string_view::npos;
+         percent = line.find('%', percent + 1)) {
+        std::size_t end = percent;
+        while (end > 0 && line[end - 1] == ' ')
+            --end;
+        std::size_t begin = end;
+        bool dot = false;
+        while (begin > 0) {
+            const char c = line[begin - 1];
+            if (isDigit(c)) {
+                --begin;
+            } else if (c == '.' && !dot && begin < end) {
+                dot = true;
+                --begin;
+            } else {
+                break;
+            }
+        }
+        // "1.2.3%" is a version, not progress.
+        if (begin == end || line[begin] == '.' || (begin > 0 && (line[begin - 1] == '.')))
+            continue;
+        double value = 0.0;
+        const auto [ptr, ec] = std::from_chars(line.data() + begin, line.data() + end, value);
+        if (ec == std::errc{} && ptr == line.data() + end && value >= 0.0 && value <= 100.0)
+            found = value;
+    }
+    return found;
+}
+
+std::optional<double> OutputParser::lastRatio(std::string_view line, bool needTerminator)
+{
+    std::optional<double> found;
+    for (std::size_t slash = line.find('/'); slash != std::string_view::npos;
+         slash = line.find('/', slash + 1)) {
+        std::size_t begin = slash;
+        while (begin > 0 && isDigit(line[begin - 1]))
+            --begin;
+        std::size_t end = slash + 1;
+        while (end < line.size() && isDigit(line[end]))
+            ++end;
+        if (begin == slash || end == slash + 1 || slash - begin > 15 || end - slash - 1 > 15)
+            continue;
+        // N must start a word: not "lib64/", "1.5/", "a/3/4" or "00:12/".
+        if (begin > 0) {
+            const char before = line[begin - 1];
+            if (isAlnum(before) || before == '/' || before == '.' || before == ':'
+                || before == ',')
+                continue;
+        }
+        if (end == line.size()) {
+            // A stream's tail "1/1" may be the first half of "1/10".
+            if (needTerminator)
+                continue;
+        } else {
+            const char after = line[end];
+            if (isAlnum(after) || after == '/' || after == ':'
+                || ((after == '.' || after == ',')
+                    && (end + 1 == line.size() || isDigit(line[end + 1]))))
+                continue;
+        }
+        std::uint64_t n = 0;
+        std::uint64_t m = 0;
+        std::from_chars(line.data() + begin, line.data() + slash, n);
+        std::from_chars(line.data() + slash + 1, line.data() + end, m);
+        if (m > 0 && n <= m)
+            found = static_cast<double>(n) / static_cast<double>(m);
+    }
+    return found;
+}
+
+void OutputParser::feed(std::size_t index, std::string_view bytes)
+{
+    Stream &stream = m_streams.at(index);
+    for (const char c : bytes) {
+        const auto u = static_cast<unsigned char>(c);
+        switch (stream.escape) {
+        case Escape::Esc:
+            if (c == '[')
+                stream.escape = Escape::Csi;
+            else if (c == ']' || c == 'P' || c == '_' || c == '^' || c == 'X')
+                stream.escape = Escape::Osc; // string sequences, all ended by BEL or ESC '\'
+            else
+                stream.escape = Escape::None;
+            continue;
+        case Escape::Csi:
+            if (u >= 0x40 && u <= 0x7e)
+                stream.escape = Escape::None;
+            // A line end inside a sequence means it was malformed: do not swallow the line.
+            if (c != '\n' && c != '\r')
+                continue;
+            stream.escape = Escape::None;
+            break;
+        case Escape::Osc:
+            if (c == '\a')
+                stream.escape = Escape::None;
+            else if (c == '\x1b')
+                stream.escape = Escape::OscEsc;
+            if (c != '\n')
+                continue;
+            stream.escape = Escape::None;
+            break;
+        case Escape::OscEsc:
+            stream.escape = c == '\\' ? Escape::None : Escape::Osc;
+            continue;
+        case Escape::None:
+            break;
+        }
+        if (c == '\n' || c == '\r') {
+            endUpdate(stream, c == '\n');
+        } else if (c == '\x1b') {
+            stream.escape = Escape::Esc;
+        } else if (c == '\t') {
+            stream.line.push_back(' ');
+        } else if (u >= 0x20 && u != 0x7f) {
+            stream.line.push_back(c);
+        }
+        // Progress is at the end of a long line, if anywhere: keep the end.
+        if (stream.line.size() > kMaxLine)
+            stream.line.erase(0, stream.line.size() - kMaxLine / 2);
+    }
+    scanPartial(stream);
+}
+
+void OutputParser::finish()
+{
+    for (auto &stream : m_streams) {
+        if (!stream.line.empty() || !stream.lastSegment.empty())
+            endUpdate(stream, true);
+    }
+}
+
+bool OutputParser::takeChanged()
+{
+    const bool changed = m_changed;
+    m_changed = false;
+    return changed;
+}
+
+std::string OutputParser::tail(std::size_t maxLines) const
+{
+    std::string out;
+    const std::size_t skip = m_tail.size() > maxLines ? m_tail.size() - maxLines : 0;
+    for (std::size_t i = skip; i < m_tail.size(); ++i) {
+        if (!out.empty())
+            out.push_back('\n');
+        out += m_tail[i];
+    }
+    return out;
+}
+
+void OutputParser::endUpdate(Stream &stream, bool newline)
+{
+    const std::string_view update = trimmed(stream.line);
+    if (!update.empty()) {
+        if (auto percent = lastPercentage(update))
+            setFraction(*percent / 100.0);
+        else if (auto ratio = lastRatio(update, false))
+            setFraction(*ratio);
+        setText(update);
+    }
+    if (newline) {
+        // "10%\r20%\r30%\n" shows as "30%"; so does "30%\r\n".
+        addTailLine(stream.line.empty() ? std::move(stream.lastSegment) : std::move(stream.line));
+        stream.lastSegment.clear();
+    } else if (!stream.line.empty()) {
+        stream.lastSegment = std::move(stream.line);
+    }
+    stream.line.clear();
+}
+
+void OutputParser::scanPartial(const Stream &stream)
+{
+    const std::string_view partial = trimmed(stream.line);
+    if (partial.empty())
+        return;
+    auto value = lastPercentage(partial);
+    if (value)
+        *value /= 100.0;
+    else
+        value = lastRatio(partial, true);
+    if (value && *value > m_fraction) {
+        setFraction(*value);
+        setText(partial);
+    }
+}
+
+void OutputParser::setFraction(double fraction)
+{
+    if (fraction > m_fraction) {
+        m_fraction = fraction;
+        m_changed = true;
+    }
+}
+
+void OutputParser::setText(std::string_view line)
+{
+    const std::string_view text = utf8Prefix(line, kMaxText);
+    if (text != m_text) {
+        m_text = std::string(text);
+        m_changed = true;
+    }
+}
+
+void OutputParser::addTailLine(std::string line)
+{
+    m_tailBytes += line.size() + 1;
+    m_tail.push_back(std::move(line));
+    while (m_tail.size() > kTailLines || (m_tailBytes > kTailBytes && m_tail.size() > 1)) {
+        m_tailBytes -= m_tail.front().size() + 1;
+        m_tail.pop_front();
+    }
+}
+
+} // namespace longrun::worker
