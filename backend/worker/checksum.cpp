@@ -70,9 +70,13 @@ Outcome runChecksum(const Args &args, Job &job)
             break;
         EVP_DigestUpdate(context.get(), buffer.data(), static_cast<std::size_t>(n));
         bytes += static_cast<std::uint64_t>(n);
-        if (job.progressDue() && total > 0)
+        if (!job.progressDue())
+            continue;
+        if (total > 0)
             job.progress(std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total)),
                          formatBytes(bytes) + " of " + formatBytes(total));
+        else
+            job.progress(0.0, formatBytes(bytes) + " read");
     }
 
     unsigned char digest[EVP_MAX_MD_SIZE];

@@ -111,11 +111,13 @@ Outcome runFault(const Args &args, Job &job)
         job.progress(std::min(0.99, elapsed.count() / std::fmax(delay, 1e-9)), text);
     }
     Output &out = job.output();
-    out.tick();
+    // What follows writes frames directly; nothing throttled may come after them.
+    out.flush();
 
     if (mode == "crash") {
         signal(SIGSEGV, SIG_DFL);
-        int *volatile null = nullptr;
+        // Both volatile: the compiler may neither assume the pointer is null nor drop the store.
+        volatile int *volatile null = nullptr;
         *null = 42;
         std::abort(); // not reached
     }

@@ -158,7 +158,7 @@ void Output::progress(double fraction, std::string text)
     m_pendingProgress.text = std::move(text);
     m_progressPending = true;
     // Completion is worth a frame of its own: a parent should not sit at 98% until the result.
-    flush(Clock::now(), fraction >= 1.0 && m_lastFraction < 1.0);
+    flushAt(Clock::now(), fraction >= 1.0 && m_lastFraction < 1.0);
 }
 
 bool Output::progressDue() const
@@ -179,15 +179,20 @@ void Output::point(std::string_view series, double x, double y)
     }
     batch->points.push_back({x, y});
     // Keeps a Data frame far below the frame limit even if a kind produces points very fast.
-    flush(Clock::now(), batch->points.size() >= 65536);
+    flushAt(Clock::now(), batch->points.size() >= 65536);
 }
 
 void Output::tick()
 {
-    flush(Clock::now(), false);
+    flushAt(Clock::now(), false);
 }
 
-void Output::flush(Clock::time_point now, bool force)
+void Output::flush()
+{
+    flushAt(Clock::now(), true);
+}
+
+void Output::flushAt(Clock::time_point now, bool force)
 {
     std::string bytes;
     if (m_progressPending && (force || now - m_lastProgress >= kThrottle)) {

@@ -75,11 +75,13 @@ public:
     void point(std::string_view series, double x, double y);
     // Writes what is pending and due; call now and then from loops that wait.
     void tick();
+    // Writes everything pending now.
+    void flush();
     // Pending frames plus the final Result or Error, in one write.
     void finish(const protocol::WorkerMessage &message);
 
 private:
-    void flush(Clock::time_point now, bool force);
+    void flushAt(Clock::time_point now, bool force);
 
     int m_fd;
     Clock::time_point m_lastProgress;

@@ -1,0 +1,1095 @@
+// Tests of longrun-worker (backend/worker), always through the real binary named by
+// LONGRUN_WORKER: a Start frame in, frames decoded from its stdout, its exit status, and /proc
+// for the processes it leaves (or must not leave) behind.
+
+#include "framing.h"
+#include "messages.h"
+
+#include <QByteArray>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <csignal>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <random>
+#include <string>
+#include <numbers>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <vector>
+
+using namespace longrun::protocol;
+
+namespace {
+
+using Params = std::vector<Param>;
+
+QString workerPath()
+{
+    return qEnvironmentVariable("LONGRUN_WORKER");
+}
+
+// "key=value" -> a scalar Param; "key=" gives an empty value.
+Params params(const QStringList &pairs)
+{
+    Params out;
+    for (const QString &pair : pairs) {
+        const qsizetype eq = pair.indexOf(QLatin1Char('='));
+        out.push_back({pair.left(eq).toStdString(), {pair.mid(eq + 1).toStdString()}});
+    }
+    return out;
+}
+
+Param argvParam(const QStringList &words)
+{
+    Param p{"argv", {}};
+    for (const QString &word : words)
+        p.values.push_back(word.toStdString());
+    return p;
+}
+
+// Live (non-zombie) processes whose process group is `pgid`.
+QList<pid_t> groupMembers(pid_t pgid)
+{
+    QList<pid_t> members;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
+    for (const QString &entry : entries) {
+        bool ok = false;
+        const int pid = entry.toInt(&ok);
+        if (!ok)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 2 && fields[0] != "Z" && fields[2].toInt() == pgid)
+            members.append(pid);
+    }
+    return members;
+}
+
+const Value *findValue(const Result &result, const std::string &key)
+{
+    for (const auto &value : result.values) {
+        if (value.key == key)
+            return &value;
+    }
+    return nullptr;
+}
+
+// One real worker process and everything it said.
+class Worker final
+{
+public:
+    Worker()
+    {
+        m_process.setProgram(workerPath());
+        // The crash faults must not leave core files in the build tree.
+        m_process.setChildProcessModifier([] {
+            const rlimit none = {0, 0};
+            ::setrlimit(RLIMIT_CORE, &none);
+        });
+    }
+    ~Worker()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            const auto pid = static_cast<pid_t>(m_process.processId());
+            if (::getpgid(pid) == pid)
+                ::kill(-pid, SIGKILL);
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+    Worker(const Worker &) = delete;
+    Worker &operator=(const Worker &) = delete;
+
+    bool start(const std::string &kind, const Params &p)
+    {
+        if (!startRaw({}))
+            return false;
+        send(Start{kind, p});
+        return true;
+    }
+    bool startRaw(const QByteArray &input)
+    {
+        m_process.start();
+        if (!m_process.waitForStarted(5000))
+            return false;
+        m_timer.start();
+        m_pid = static_cast<pid_t>(m_process.processId());
+        if (!input.isEmpty())
+            m_process.write(input);
+        return true;
+    }
+    void send(const ParentMessage &message)
+    {
+        const std::string frame = encodeFrame(message);
+        m_process.write(frame.data(), static_cast<qint64>(frame.size()));
+        m_process.waitForBytesWritten(1000);
+    }
+    void closeStdin() { m_process.closeWriteChannel(); }
+
+    // Reads frames until `done` holds or the time is up; returns `done()`.
+    bool pumpUntil(const std::function<bool()> &done, int timeoutMs)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (!done() && timer.elapsed() < timeoutMs) {
+            if (m_process.state() == QProcess::NotRunning) {
+                drain();
+                break;
+            }
+            m_process.waitForReadyRead(10);
+            drain();
+        }
+        return done();
+    }
+    bool waitForExit(int timeoutMs)
+    {
+        return pumpUntil([this] { return m_process.state() == QProcess::NotRunning; }, timeoutMs);
+    }
+    // Runs to the end; false on timeout.
+    bool run(const std::string &kind, const Params &p, int timeoutMs = 20000)
+    {
+        return start(kind, p) && waitForExit(timeoutMs);
+    }
+
+    // Still known after the process ended (QProcess::processId() is 0 then).
+    [[nodiscard]] pid_t pid() const { return m_pid; }
+    [[nodiscard]] qint64 elapsedMs() const { return m_timer.elapsed(); }
+    QProcess &process() { return m_process; }
+    [[nodiscard]] bool crashed() const { return m_process.exitStatus() == QProcess::CrashExit; }
+    [[nodiscard]] int exitCode() const { return m_process.exitCode(); }
+    [[nodiscard]] const std::vector<WorkerMessage> &messages() const { return m_messages; }
+    [[nodiscard]] const WorkerFrameDecoder &decoder() const { return m_decoder; }
+    [[nodiscard]] const QByteArray &rawStdout() const { return m_stdout; }
+    [[nodiscard]] qint64 stderrSize() const { return m_stderrSize; }
+    [[nodiscard]] const QByteArray &stderrTail() const { return m_stderrTail; }
+
+    template <class T>
+    [[nodiscard]] std::vector<T> all() const
+    {
+        std::vector<T> out;
+        for (const auto &m : m_messages) {
+            if (const T *t = std::get_if<T>(&m))
+                out.push_back(*t);
+        }
+        return out;
+    }
+    template <class T>
+    [[nodiscard]] std::optional<T> first() const
+    {
+        const auto items = all<T>();
+        return items.empty() ? std::nullopt : std::optional<T>(items.front());
+    }
+    [[nodiscard]] std::optional<Result> result() const { return first<Result>(); }
+    [[nodiscard]] std::optional<Error> error() const { return first<Error>(); }
+    [[nodiscard]] QString errorText() const
+    {
+        const auto e = error();
+        return e ? QString::fromStdString(e->message) : QString();
+    }
+    // Exactly one Result or one Error, after a Hello that names this process.
+    [[nodiscard]] bool wellFormed() const
+    {
+        if (m_messages.empty() || !std::holds_alternative<Hello>(m_messages.front()))
+            return false;
+        const Hello &hello = std::get<Hello>(m_messages.front());
+        const std::size_t finals = all<Result>().size() + all<Error>().size();
+        return hello.pid == static_cast<std::uint32_t>(pid()) && finals == 1
+               && !m_decoder.hasError() && m_decoder.pendingBytes() == 0;
+    }
+
+private:
+    void drain()
+    {
+        const QByteArray bytes = m_process.readAllStandardOutput();
+        m_stdout += bytes;
+        m_decoder.feed(bytes.constData(), static_cast<std::size_t>(bytes.size()));
+        while (auto message = m_decoder.next())
+            m_messages.push_back(std::move(*message));
+        // Keep only the end of stderr: a flood must not fill the test's memory.
+        const QByteArray err = m_process.readAllStandardError();
+        m_stderrSize += err.size();
+        m_stderrTail = (m_stderrTail + err).right(4096);
+    }
+
+    QProcess m_process;
+    QElapsedTimer m_timer;
+    pid_t m_pid = 0;
+    WorkerFrameDecoder m_decoder;
+    std::vector<WorkerMessage> m_messages;
+    QByteArray m_stdout;
+    QByteArray m_stderrTail;
+    qint64 m_stderrSize = 0;
+};
+
+} // namespace
+
+class tst_Worker : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+
+    void commandLine_data();
+    void commandLine();
+    void listKinds();
+
+    void primes_data();
+    void primes();
+    void monteCarloIsDeterministic();
+    void mandelbrot_data();
+    void mandelbrot();
+    void checksum_data();
+    void checksum();
+    void checksumErrors_data();
+    void checksumErrors();
+    void sleepSteps();
+
+    void command_data();
+    void command();
+    void commandProgress_data();
+    void commandProgress();
+    void commandCancelLeavesNoProcess();
+
+    void parameterErrors_data();
+    void parameterErrors();
+    void protocolErrors_data();
+    void protocolErrors();
+
+    void cancelLatency_data();
+    void cancelLatency();
+    void stdinCloseExits_data();
+    void stdinCloseExits();
+    void progressIsThrottled_data();
+    void progressIsThrottled();
+
+    void faults_data();
+    void faults();
+};
+
+void tst_Worker::initTestCase()
+{
+    QVERIFY2(QFile::exists(workerPath()), "LONGRUN_WORKER must name the built longrun-worker");
+}
+
+void tst_Worker::commandLine_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("stdoutHas");
+    QTest::addColumn<QString>("stderrHas");
+
+    QTest::newRow("version") << QStringList{"--version"} << 0 << "longrun-worker 0.1.0" << "";
+    QTest::newRow("help") << QStringList{"--help"} << 0 << "Usage: longrun-worker" << "";
+    QTest::newRow("unknown") << QStringList{"--frobnicate"} << 2 << ""
+                             << "Usage: longrun-worker";
+    QTest::newRow("extra") << QStringList{"--version", "x"} << 2 << "" << "Usage: longrun-worker";
+}
+
+void tst_Worker::commandLine()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, stdoutHas);
+    QFETCH(QString, stderrHas);
+
+    QProcess process;
+    process.start(workerPath(), arguments);
+    QVERIFY(process.waitForFinished(5000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), exitCode);
+    const QString out = QString::fromUtf8(process.readAllStandardOutput());
+    const QString err = QString::fromUtf8(process.readAllStandardError());
+    if (stdoutHas.isEmpty())
+        QVERIFY(out.isEmpty());
+    else
+        QVERIFY2(out.contains(stdoutHas), qPrintable(out));
+    if (!stderrHas.isEmpty())
+        QVERIFY2(err.contains(stderrHas), qPrintable(err));
+}
+
+void tst_Worker::listKinds()
+{
+    QProcess process;
+    process.start(workerPath(), {"--list-kinds"});
+    QVERIFY(process.waitForFinished(5000));
+    QCOMPARE(process.exitCode(), 0);
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(process.readAllStandardOutput(), &parseError);
+    QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(parseError.errorString()));
+    const QJsonObject root = doc.object();
+    QCOMPARE(root.value("worker").toString(), QStringLiteral("longrun-worker 0.1.0"));
+    QCOMPARE(root.value("protocol").toInt(), 1);
+
+    QSet<QString> names;
+    const QSet<QString> types{"int", "real", "text", "path", "bool", "choice", "argv"};
+    for (const QJsonValue kindValue : root.value("kinds").toArray()) {
+        const QJsonObject kind = kindValue.toObject();
+        names.insert(kind.value("name").toString());
+        QVERIFY(!kind.value("title").toString().isEmpty());
+        QVERIFY(!kind.value("description").toString().isEmpty());
+        QVERIFY(QSet<QString>({"compute", "system", "fault"})
+                    .contains(kind.value("category").toString()));
+        for (const QJsonValue paramValue : kind.value("params").toArray()) {
+            const QJsonObject p = paramValue.toObject();
+            const QString type = p.value("type").toString();
+            const QString where = kind.value("name").toString() + "." + p.value("name").toString();
+            QVERIFY2(types.contains(type), qPrintable(where));
+            QVERIFY2(p.value("required").isBool(), qPrintable(where));
+            QVERIFY2(!p.value("description").toString().isEmpty(), qPrintable(where));
+            const QJsonValue def = p.value("default");
+            if (type == "int" || type == "real") {
+                QVERIFY2(def.isDouble() && p.value("min").isDouble() && p.value("max").isDouble(),
+                         qPrintable(where));
+                QVERIFY(p.value("min").toDouble() <= def.toDouble());
+                QVERIFY(def.toDouble() <= p.value("max").toDouble());
+            } else if (type == "bool") {
+                QVERIFY2(def.isBool(), qPrintable(where));
+            } else if (type == "argv") {
+                QVERIFY2(def.isArray(), qPrintable(where));
+            } else {
+                QVERIFY2(def.isString(), qPrintable(where));
+            }
+            if (type == "choice")
+                QVERIFY(p.value("choices").toArray().contains(def));
+        }
+    }
+    QCOMPARE(names, QSet<QString>({"primes", "montecarlo-pi", "mandelbrot", "checksum", "sleep",
+                                   "command", "fault"}));
+
+    const QJsonObject primes = root.value("kinds").toArray().at(0).toObject();
+    const QJsonObject limit = primes.value("params").toArray().at(0).toObject();
+    QCOMPARE(limit.value("default").toInteger(), Q_INT64_C(10000000));
+    QCOMPARE(limit.value("max").toInteger(), Q_INT64_C(1000000000000));
+    for (const QJsonValue kindValue : root.value("kinds").toArray()) {
+        if (kindValue.toObject().value("name") != QStringLiteral("fault"))
+            continue;
+        const QJsonArray choices = kindValue.toObject()
+                                       .value("params").toArray().at(0).toObject()
+                                       .value("choices").toArray();
+        QCOMPARE(choices.size(), 16);
+        QVERIFY(choices.contains(QStringLiteral("leave-child")));
+    }
+}
+
+void tst_Worker::primes_data()
+{
+    QTest::addColumn<qint64>("limit");
+    QTest::addColumn<qint64>("count");
+    QTest::addColumn<QString>("summary");
+
+    QTest::newRow("2") << Q_INT64_C(2) << Q_INT64_C(1) << "1 primes up to 2";
+    QTest::newRow("3") << Q_INT64_C(3) << Q_INT64_C(2) << "";
+    QTest::newRow("10") << Q_INT64_C(10) << Q_INT64_C(4) << "";
+    QTest::newRow("100") << Q_INT64_C(100) << Q_INT64_C(25) << "";
+    QTest::newRow("1000") << Q_INT64_C(1000) << Q_INT64_C(168) << "168 primes up to 1,000";
+    // Around one segment boundary (262144 odd numbers per segment).
+    QTest::newRow("524288") << Q_INT64_C(524288) << Q_INT64_C(43390) << "";
+    QTest::newRow("10^7") << Q_INT64_C(10000000) << Q_INT64_C(664579)
+                          << "664579 primes up to 10,000,000";
+    QTest::newRow("10^8") << Q_INT64_C(100000000) << Q_INT64_C(5761455) << "";
+}
+
+void tst_Worker::primes()
+{
+    QFETCH(qint64, limit);
+    QFETCH(qint64, count);
+    QFETCH(QString, summary);
+
+    Worker worker;
+    QVERIFY(worker.run("primes", params({QStringLiteral("limit=%1").arg(limit)})));
+    QVERIFY2(worker.wellFormed(), qPrintable(worker.errorText()));
+    QCOMPARE(worker.exitCode(), 0);
+    const auto result = worker.result();
+    QVERIFY(result);
+    QCOMPARE(qint64(findValue(*result, "count")->integer), count);
+    QCOMPARE(qint64(findValue(*result, "limit")->integer), limit);
+    if (!summary.isEmpty())
+        QCOMPARE(QString::fromStdString(result->summary), summary);
+    const auto progress = worker.all<Progress>();
+    QVERIFY(!progress.empty());
+    QCOMPARE(progress.back().fraction, 1.0);
+    QVERIFY(QString::fromStdString(progress.back().text).startsWith("segment "));
+    qInfo("pi(%lld) in %lld ms", static_cast<long long>(limit),
+          static_cast<long long>(worker.elapsedMs()));
+}
+
+void tst_Worker::monteCarloIsDeterministic()
+{
+    auto runSeed = [](const QString &seed, Result &result, std::vector<Point> &points) {
+        Worker worker;
+        QVERIFY(worker.run("montecarlo-pi", params({"samples=2000000", "seed=" + seed})));
+        QVERIFY(worker.wellFormed());
+        QCOMPARE(worker.exitCode(), 0);
+        result = *worker.result();
+        points.clear();
+        for (const Data &data : worker.all<Data>()) {
+            QCOMPARE(data.series, std::string("estimate"));
+            points.insert(points.end(), data.points.begin(), data.points.end());
+        }
+    };
+    Result a, b, c;
+    std::vector<Point> pa, pb, pc;
+    runSeed("7", a, pa);
+    runSeed("7", b, pb);
+    runSeed("8", c, pc);
+    if (QTest::currentTestFailed())
+        return;
+
+    const double estimate = findValue(a, "estimate")->real;
+    QCOMPARE(estimate, findValue(b, "estimate")->real);
+    QCOMPARE(findValue(a, "inside")->integer, findValue(b, "inside")->integer);
+    QVERIFY(estimate != findValue(c, "estimate")->real);
+    QVERIFY(std::abs(estimate - std::numbers::pi) < 0.01);
+    QCOMPARE(findValue(a, "error")->real, std::abs(estimate - std::numbers::pi));
+    QCOMPARE(qint64(findValue(a, "samples")->integer), Q_INT64_C(2000000));
+    QCOMPARE(4.0 * static_cast<double>(findValue(a, "inside")->integer) / 2000000.0, estimate);
+    QVERIFY(QString::fromStdString(a.summary).startsWith("pi ~ 3.1"));
+    QVERIFY(QString::fromStdString(a.summary).endsWith(" after 2,000,000 samples"));
+
+    // One point per 1000 samples here, in order, ending at the last sample.
+    QCOMPARE(pa.size(), std::size_t{2000});
+    QCOMPARE(pa.size(), pb.size());
+    for (std::size_t i = 0; i < pa.size(); ++i) {
+        QCOMPARE(pa[i].x, pb[i].x);
+        QCOMPARE(pa[i].y, pb[i].y);
+        QCOMPARE(pa[i].x, 1000.0 * static_cast<double>(i + 1));
+    }
+    QCOMPARE(pa.back().y, estimate);
+    QVERIFY(pa.back().y != pc.back().y);
+}
+
+void tst_Worker::mandelbrot_data()
+{
+    QTest::addColumn<QStringList>("parameters");
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
+
+    // Centred on -0.25: inside the main cardioid, so the centre pixel is black.
+    QTest::newRow("small") << QStringList{"width=64", "height=48", "iterations=200",
+                                          "region=-1,-0.5,0.5,0.5"}
+                           << 64 << 48;
+    QTest::newRow("defaults") << QStringList{} << 800 << 600;
+}
+
+void tst_Worker::mandelbrot()
+{
+    QFETCH(QStringList, parameters);
+    QFETCH(int, width);
+    QFETCH(int, height);
+
+    Worker worker;
+    QVERIFY(worker.run("mandelbrot", params(parameters)));
+    QVERIFY2(worker.wellFormed(), qPrintable(worker.errorText()));
+    const Result result = *worker.result();
+    const Image &image = result.image;
+    QCOMPARE(image.width, std::uint32_t(width));
+    QCOMPARE(image.height, std::uint32_t(height));
+    QCOMPARE(image.rgb.size(), std::size_t(width) * std::size_t(height) * 3);
+    QCOMPARE(qint64(findValue(result, "width")->integer), qint64(width));
+    QCOMPARE(qint64(findValue(result, "height")->integer), qint64(height));
+
+    const std::size_t centre = (std::size_t(height / 2) * std::size_t(width) + std::size_t(width / 2)) * 3;
+    if (QTest::currentDataTag() == QLatin1String("small")) {
+        QCOMPARE(image.rgb[centre], std::uint8_t(0));
+        QCOMPARE(image.rgb[centre + 1], std::uint8_t(0));
+        QCOMPARE(image.rgb[centre + 2], std::uint8_t(0));
+    }
+    // The top-left corner is far outside the set: coloured.
+    QVERIFY(image.rgb[0] != 0 || image.rgb[1] != 0 || image.rgb[2] != 0);
+    std::int64_t black = 0;
+    for (std::size_t i = 0; i < image.rgb.size(); i += 3)
+        black += image.rgb[i] == 0 && image.rgb[i + 1] == 0 && image.rgb[i + 2] == 0 ? 1 : 0;
+    const std::int64_t inside = findValue(result, "inside")->integer;
+    QVERIFY(inside > 0 && inside < std::int64_t(width) * height);
+    QVERIFY(black >= inside);
+    const auto progress = worker.all<Progress>();
+    QCOMPARE(QString::fromStdString(progress.back().text),
+             QStringLiteral("row %1 of %1").arg(height));
+    qInfo("%dx%d in %lld ms", width, height, static_cast<long long>(worker.elapsedMs()));
+}
+
+void tst_Worker::checksum_data()
+{
+    QTest::addColumn<int>("size");
+    QTest::newRow("empty") << 0;
+    QTest::newRow("one byte") << 1;
+    QTest::newRow("3 MiB + 17") << 3 * 1024 * 1024 + 17;
+}
+
+void tst_Worker::checksum()
+{
+    QFETCH(int, size);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("data.bin");
+    QByteArray bytes(size, Qt::Uninitialized);
+    std::mt19937 rng(42);
+    for (char &b : bytes)
+        b = static_cast<char>(rng() & 0xff);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QCOMPARE(file.write(bytes), qint64(size));
+    file.close();
+
+    Worker worker;
+    QVERIFY(worker.run("checksum", params({"path=" + path})));
+    QVERIFY2(worker.wellFormed(), qPrintable(worker.errorText()));
+    const Result result = *worker.result();
+    const QByteArray expected = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+    QCOMPARE(QByteArray::fromStdString(findValue(result, "sha256")->text), expected);
+    QCOMPARE(qint64(findValue(result, "bytes")->integer), qint64(size));
+    QCOMPARE(QString::fromStdString(findValue(result, "path")->text), path);
+    QVERIFY(QString::fromStdString(result.summary)
+                .startsWith("sha256 " + QString::fromLatin1(expected.left(16))));
+}
+
+void tst_Worker::checksumErrors_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("missing") << "/nope/not/here"
+                             << "checksum: cannot open '/nope/not/here': No such file or directory";
+    QTest::newRow("directory") << "/" << "checksum: cannot read '/': Is a directory";
+}
+
+void tst_Worker::checksumErrors()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, message);
+    Worker worker;
+    QVERIFY(worker.run("checksum", params({"path=" + path})));
+    QVERIFY(worker.wellFormed());
+    QCOMPARE(worker.exitCode(), 1);
+    QCOMPARE(worker.errorText(), message);
+}
+
+void tst_Worker::sleepSteps()
+{
+    Worker worker;
+    QVERIFY(worker.run("sleep", params({"seconds=0.4", "steps=4"})));
+    QVERIFY(worker.wellFormed());
+    QCOMPARE(worker.exitCode(), 0);
+    QCOMPARE(findValue(*worker.result(), "seconds")->real, 0.4);
+    QVERIFY(worker.elapsedMs() >= 400);
+    QStringList texts;
+    for (const Progress &p : worker.all<Progress>())
+        texts << QString::fromStdString(p.text);
+    QCOMPARE(texts, QStringList({"step 1 of 4", "step 2 of 4", "step 3 of 4", "step 4 of 4"}));
+}
+
+void tst_Worker::command_data()
+{
+    QTest::addColumn<QStringList>("argv");
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<bool>("succeeds");
+    QTest::addColumn<QString>("expected"); // output_tail, or the whole error message
+
+    QTest::newRow("true") << QStringList{"true"} << QStringList{} << true << "";
+    QTest::newRow("echo tty") << QStringList{"sh", "-c", "echo one; echo two >&2"}
+                              << QStringList{} << true << "one\ntwo";
+    QTest::newRow("echo pipes") << QStringList{"sh", "-c", "echo one; sleep 0.05; echo two >&2"}
+                                << QStringList{"tty=false"} << true << "one\ntwo";
+    QTest::newRow("is a tty") << QStringList{"sh", "-c", "test -t 1 && test -t 2 && echo tty"}
+                              << QStringList{"tty=true"} << true << "tty";
+    QTest::newRow("no tty") << QStringList{"sh", "-c", "test -t 1 || echo pipe"}
+                            << QStringList{"tty=false"} << true << "pipe";
+    QTest::newRow("no controlling tty") << QStringList{"sh", "-c", "(: </dev/tty) 2>/dev/null || echo none"}
+                                        << QStringList{} << true << "none";
+    QTest::newRow("window size") << QStringList{"sh", "-c", "stty size <&1"} << QStringList{} << true
+                                 << "40 120";
+    QTest::newRow("cwd") << QStringList{"pwd"} << QStringList{"cwd=/usr/share"} << true
+                         << "/usr/share";
+    QTest::newRow("stdin is /dev/null") << QStringList{"cat"} << QStringList{} << true << "";
+    QTest::newRow("exit 3") << QStringList{"sh", "-c", "echo last words; exit 3"}
+                            << QStringList{} << false
+                            << "command 'sh' exited with code 3\nlast words";
+    QTest::newRow("signal")
+        << QStringList{"sh", "-c", "ulimit -c 0; kill -SEGV $$"} << QStringList{"tty=false"} << false
+        << "command 'sh' was killed by signal SIGSEGV (Segmentation fault)";
+    QTest::newRow("exec failure") << QStringList{"no-such-program-longrun"} << QStringList{}
+                                  << false
+                                  << "command: cannot run 'no-such-program-longrun': No such "
+                                     "file or directory";
+    QTest::newRow("bad cwd") << QStringList{"true"} << QStringList{"cwd=/nope/nowhere"} << false
+                             << "command: cannot change to directory '/nope/nowhere': No such "
+                                "file or directory";
+}
+
+void tst_Worker::command()
+{
+    QFETCH(QStringList, argv);
+    QFETCH(QStringList, options);
+    QFETCH(bool, succeeds);
+    QFETCH(QString, expected);
+
+    Params p = params(options);
+    p.push_back(argvParam(argv));
+    Worker worker;
+    QVERIFY(worker.run("command", p));
+    QVERIFY2(worker.wellFormed(), qPrintable(worker.errorText()));
+    if (succeeds) {
+        QCOMPARE(worker.exitCode(), 0);
+        const Result result = *worker.result();
+        QCOMPARE(result.summary, std::string("exit code 0"));
+        QCOMPARE(qint64(findValue(result, "exit_code")->integer), Q_INT64_C(0));
+        QCOMPARE(QString::fromStdString(findValue(result, "output_tail")->text), expected);
+    } else {
+        QCOMPARE(worker.exitCode(), 1);
+        QCOMPARE(worker.errorText(), expected);
+    }
+}
+
+void tst_Worker::commandProgress_data()
+{
+    QTest::addColumn<bool>("tty");
+    QTest::newRow("tty") << true;
+    QTest::newRow("pipes") << false;
+}
+
+void tst_Worker::commandProgress()
+{
+    QFETCH(bool, tty);
+    // Progress the way real programs print it: redrawn with \r on stderr, N/M counts on stdout,
+    // other numbers around, colours, a title escape, a "1/1" that is really the start of
+    // "1/10", and a last percentage that never gets its line end.
+    const QString script = QStringLiteral(
+        "printf '[1/1'; sleep 0.15; printf '0] start\\n'; sleep 0.15;"
+        "printf '25%%\\r' >&2; sleep 0.15;"
+        "printf 'eta 00:12 1.5x 12.3MB/s 45.5 %%\\r' >&2; sleep 0.15;"
+        "printf '[7/10] files\\n'; sleep 0.15;"
+        "printf 'speed 99.9MB/s 2024/01/05\\n'; sleep 0.15;"
+        "printf '\\033[1;32m80%%\\033[0m done\\033]0;title\\007\\r' >&2; sleep 0.15;"
+        "printf 'almost 90%%'; sleep 0.4");
+    Params p = params({tty ? "tty=true" : "tty=false"});
+    p.push_back(argvParam({"sh", "-c", script}));
+    Worker worker;
+    QVERIFY(worker.run("command", p));
+    QVERIFY2(worker.wellFormed(), qPrintable(worker.errorText()));
+    QCOMPARE(worker.exitCode(), 0);
+
+    QList<double> fractions;
+    QStringList texts;
+    for (const Progress &progress : worker.all<Progress>()) {
+        if (fractions.isEmpty() || fractions.back() != progress.fraction)
+            fractions << progress.fraction;
+        texts << QString::fromStdString(progress.text);
+    }
+    qInfo() << "fractions" << fractions;
+    const QList<double> expected{0.1, 0.25, 0.455, 0.7, 0.8, 0.9};
+    QCOMPARE(fractions.size(), expected.size());
+    for (qsizetype i = 0; i < expected.size(); ++i)
+        QVERIFY2(std::abs(fractions[i] - expected[i]) < 1e-9, qPrintable(QString::number(fractions[i])));
+    QVERIFY(texts.contains("[1/10] start"));
+    QVERIFY(texts.contains("80% done"));
+    QVERIFY(texts.contains("speed 99.9MB/s 2024/01/05"));
+    QVERIFY(texts.contains("almost 90%"));
+    const QString tail = QString::fromStdString(findValue(*worker.result(), "output_tail")->text);
+    QVERIFY2(tail.contains("[7/10] files\n"), qPrintable(tail));
+    // The unterminated last line joins the tail at the end (with pipes, stderr's last \r-ended
+    // update may come after it).
+    QVERIFY2(tail.contains("almost 90%"), qPrintable(tail));
+    QVERIFY(!tail.contains(QLatin1Char('\x1b')));
+}
+
+void tst_Worker::commandCancelLeavesNoProcess()
+{
+    Params p;
+    p.push_back(argvParam({"sh", "-c", "sleep 300 & sleep 300 & wait"}));
+    Worker worker;
+    QVERIFY(worker.start("command", p));
+    QVERIFY(worker.pumpUntil([&] { return !worker.messages().empty(); }, 5000));
+    const pid_t pid = worker.pid();
+    // The worker, sh and two sleeps, all in the worker's own group.
+    QVERIFY(worker.pumpUntil([&] { return groupMembers(pid).size() >= 4; }, 5000));
+    worker.send(Cancel{});
+    QVERIFY(worker.waitForExit(5000));
+    QCOMPARE(worker.exitCode(), 1);
+    QCOMPARE(worker.errorText(), QStringLiteral("canceled"));
+    QTRY_VERIFY_WITH_TIMEOUT(groupMembers(pid).isEmpty(), 2000);
+}
+
+void tst_Worker::parameterErrors_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QStringList>("parameters");
+    QTest::addColumn<QString>("message");
+
+    QTest::newRow("unknown kind")
+        << "nope" << QStringList{}
+        << "unknown job kind 'nope'; known kinds: primes, montecarlo-pi, mandelbrot, checksum, "
+           "sleep, command, fault";
+    QTest::newRow("unknown parameter") << "primes" << QStringList{"lim=5"}
+                                       << "primes: unknown parameter 'lim' (known: limit)";
+    QTest::newRow("unknown parameter, two known")
+        << "montecarlo-pi" << QStringList{"sample=5"}
+        << "montecarlo-pi: unknown parameter 'sample' (known: samples, seed)";
+    QTest::newRow("not an int")
+        << "primes" << QStringList{"limit=abc"}
+        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got 'abc'";
+    QTest::newRow("int too small")
+        << "primes" << QStringList{"limit=1"}
+        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got '1'";
+    QTest::newRow("int too large")
+        << "primes" << QStringList{"limit=1000000000001"}
+        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got "
+           "'1000000000001'";
+    QTest::newRow("int overflow")
+        << "primes" << QStringList{"limit=99999999999999999999999"}
+        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got "
+           "'99999999999999999999999'";
+    QTest::newRow("int with trailing text")
+        << "primes" << QStringList{"limit=100x"}
+        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got '100x'";
+    QTest::newRow("int with space")
+        << "primes" << QStringList{"limit= 100"}
+        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got ' 100'";
+    QTest::newRow("int empty")
+        << "primes" << QStringList{"limit="}
+        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got ''";
+    QTest::newRow("real not finite")
+        << "sleep" << QStringList{"seconds=inf"}
+        << "sleep: parameter 'seconds' must be a number from 0 to 86400, got 'inf'";
+    QTest::newRow("real nan") << "sleep" << QStringList{"seconds=nan"}
+                              << "sleep: parameter 'seconds' must be a number from 0 to 86400, "
+                                 "got 'nan'";
+    QTest::newRow("real negative")
+        << "sleep" << QStringList{"seconds=-1"}
+        << "sleep: parameter 'seconds' must be a number from 0 to 86400, got '-1'";
+    QTest::newRow("real garbage")
+        << "fault" << QStringList{"delay=0.3s"}
+        << "fault: parameter 'delay' must be a number from 0 to 3600, got '0.3s'";
+    QTest::newRow("bool") << "command" << QStringList{"argv=true", "tty=maybe"}
+                          << "command: parameter 'tty' must be true or false, got 'maybe'";
+    QTest::newRow("choice")
+        << "fault" << QStringList{"mode=explode"}
+        << "fault: parameter 'mode' must be one of crash, abort, exception, hang, "
+           "ignore-sigterm, garbage, exit-nonzero, exit-zero, stderr-flood, oversized-frame, "
+           "progress-nan, progress-range, after-result, truncated, linger, leave-child, got "
+           "'explode'";
+    QTest::newRow("region")
+        << "mandelbrot" << QStringList{"region=1,0,0,1"}
+        << "mandelbrot: parameter 'region' must be four numbers xmin,ymin,xmax,ymax with "
+           "xmin < xmax and ymin < ymax, got '1,0,0,1'";
+    QTest::newRow("region, three numbers")
+        << "mandelbrot" << QStringList{"region=0,0,1"}
+        << "mandelbrot: parameter 'region' must be four numbers xmin,ymin,xmax,ymax with "
+           "xmin < xmax and ymin < ymax, got '0,0,1'";
+    QTest::newRow("missing required") << "checksum" << QStringList{}
+                                      << "checksum: parameter 'path' is required";
+    QTest::newRow("missing argv") << "command" << QStringList{"tty=false"}
+                                  << "command: parameter 'argv' is required";
+    QTest::newRow("empty argv") << "command" << QStringList{"argv="}
+                                << "command: parameter 'argv' must not be empty";
+    QTest::newRow("twice") << "primes" << QStringList{"limit=5", "limit=6"}
+                           << "primes: parameter 'limit' is given twice";
+    QTest::newRow("two values") << "primes" << QStringList{"limit=5\x1f" "6"}
+                                << "primes: parameter 'limit' takes one value, got 2";
+}
+
+void tst_Worker::parameterErrors()
+{
+    QFETCH(QString, kind);
+    QFETCH(QStringList, parameters);
+    QFETCH(QString, message);
+
+    // "\x1f" separates several values of one parameter.
+    Params p;
+    for (const QString &pair : parameters) {
+        const qsizetype eq = pair.indexOf(QLatin1Char('='));
+        Param param{pair.left(eq).toStdString(), {}};
+        const QString values = pair.mid(eq + 1);
+        if (!(param.key == "argv" && values.isEmpty())) {
+            for (const QString &v : values.split(QLatin1Char('\x1f')))
+                param.values.push_back(v.toStdString());
+        }
+        p.push_back(param);
+    }
+    Worker worker;
+    QVERIFY(worker.run(kind.toStdString(), p));
+    QVERIFY(worker.wellFormed());
+    QCOMPARE(worker.exitCode(), 1);
+    QCOMPARE(worker.errorText(), message);
+}
+
+void tst_Worker::protocolErrors_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message"); // empty: no Error frame at all
+
+    QTest::newRow("eof before start") << QByteArray() << 3 << "";
+    QTest::newRow("cancel first")
+        << QByteArray::fromStdString(encodeFrame(ParentMessage{Cancel{}})) << 2
+        << "protocol error: expected a Start request, got a Cancel request";
+    QTest::newRow("garbage") << QByteArray("hello there, worker") << 2
+                             << "protocol error: frame 1 announces 1819043176 bytes, more than "
+                                "the limit of 16777216";
+    QTest::newRow("truncated start")
+        << QByteArray::fromStdString(encodeFrame(ParentMessage{Start{"primes", {}}})).left(9)
+        << 3 << "";
+}
+
+void tst_Worker::protocolErrors()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+
+    Worker worker;
+    QVERIFY(worker.startRaw(input));
+    worker.closeStdin();
+    QVERIFY(worker.waitForExit(5000));
+    QCOMPARE(worker.process().exitStatus(), QProcess::NormalExit);
+    QCOMPARE(worker.exitCode(), exitCode);
+    QVERIFY(std::holds_alternative<Hello>(worker.messages().front()));
+    if (message.isEmpty()) {
+        QCOMPARE(worker.messages().size(), std::size_t{1});
+    } else {
+        QVERIFY(worker.wellFormed());
+        QCOMPARE(worker.errorText(), message);
+    }
+}
+
+void tst_Worker::cancelLatency_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QStringList>("parameters");
+
+    QTest::newRow("primes 10^12") << "primes" << QStringList{"limit=1000000000000"};
+    QTest::newRow("sleep") << "sleep" << QStringList{"seconds=3600"};
+    QTest::newRow("montecarlo") << "montecarlo-pi" << QStringList{"samples=100000000000"};
+    QTest::newRow("mandelbrot") << "mandelbrot"
+                                << QStringList{"width=2048", "height=2048", "iterations=100000",
+                                               "region=-0.75,-0.1,-0.74,0.1"};
+    QTest::newRow("checksum") << "checksum" << QStringList{"path=/dev/zero"};
+    QTest::newRow("fault delay") << "fault" << QStringList{"mode=hang", "delay=3600"};
+}
+
+void tst_Worker::cancelLatency()
+{
+    QFETCH(QString, kind);
+    QFETCH(QStringList, parameters);
+
+    Worker worker;
+    QVERIFY(worker.start(kind.toStdString(), params(parameters)));
+    // Hello, then a moment to get well into the work.
+    QVERIFY(worker.pumpUntil([&] { return !worker.messages().empty(); }, 5000));
+    worker.pumpUntil([] { return false; }, 150);
+    QElapsedTimer timer;
+    timer.start();
+    worker.send(Cancel{});
+    QVERIFY(worker.pumpUntil([&] { return worker.error().has_value(); }, 5000));
+    const qint64 latency = timer.nsecsElapsed();
+    QVERIFY(worker.waitForExit(5000));
+    QVERIFY(worker.wellFormed());
+    QCOMPARE(worker.errorText(), QStringLiteral("canceled"));
+    QCOMPARE(worker.exitCode(), 1);
+    qInfo("cancel latency %s: %.2f ms", qPrintable(kind), double(latency) / 1e6);
+    // The worker honours a cancel within 50 ms; the bound is loose for a busy 2-core machine.
+    QVERIFY2(latency < 500'000'000, qPrintable(QString::number(double(latency) / 1e6)));
+}
+
+void tst_Worker::stdinCloseExits_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QStringList>("parameters");
+
+    QTest::newRow("primes 10^12") << "primes" << QStringList{"limit=1000000000000"};
+    QTest::newRow("sleep") << "sleep" << QStringList{"seconds=3600"};
+    QTest::newRow("command") << "command" << QStringList{"argv=sleep\x1f" "300"};
+    // Ignores Cancel by design; the 1 s guard still ends it.
+    QTest::newRow("oversized-frame") << "fault" << QStringList{"mode=oversized-frame", "delay=0"};
+}
+
+void tst_Worker::stdinCloseExits()
+{
+    QFETCH(QString, kind);
+    QFETCH(QStringList, parameters);
+
+    Params p;
+    for (const QString &pair : parameters) {
+        const qsizetype eq = pair.indexOf(QLatin1Char('='));
+        Param param{pair.left(eq).toStdString(), {}};
+        for (const QString &v : pair.mid(eq + 1).split(QLatin1Char('\x1f')))
+            param.values.push_back(v.toStdString());
+        p.push_back(param);
+    }
+    Worker worker;
+    QVERIFY(worker.start(kind.toStdString(), p));
+    QVERIFY(worker.pumpUntil([&] { return !worker.messages().empty(); }, 5000));
+    worker.pumpUntil([] { return false; }, 150);
+    const pid_t pid = worker.pid();
+    QElapsedTimer timer;
+    timer.start();
+    worker.closeStdin();
+    QVERIFY(worker.waitForExit(5000));
+    const qint64 ms = timer.elapsed();
+    qInfo("%s exited %lld ms after stdin closed", qPrintable(kind), static_cast<long long>(ms));
+    QVERIFY2(ms < 3000, qPrintable(QString::number(ms)));
+    QTRY_VERIFY_WITH_TIMEOUT(groupMembers(pid).isEmpty(), 2000);
+}
+
+void tst_Worker::progressIsThrottled_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QStringList>("parameters");
+
+    QTest::newRow("sleep 100000 steps") << "sleep" << QStringList{"seconds=1", "steps=100000"};
+    QTest::newRow("primes 10^8") << "primes" << QStringList{"limit=100000000"};
+    QTest::newRow("montecarlo 10^8") << "montecarlo-pi" << QStringList{"samples=100000000"};
+}
+
+void tst_Worker::progressIsThrottled()
+{
+    QFETCH(QString, kind);
+    QFETCH(QStringList, parameters);
+
+    Worker worker;
+    QVERIFY(worker.run(kind.toStdString(), params(parameters)));
+    QVERIFY(worker.wellFormed());
+    const double seconds = std::max(0.05, double(worker.elapsedMs()) / 1000.0);
+    const double progressRate = double(worker.all<Progress>().size()) / seconds;
+    const double dataRate = double(worker.all<Data>().size()) / seconds;
+    qInfo("%s: %zu progress frames, %zu data frames in %.2f s: %.1f progress/s, %.1f data/s",
+          qPrintable(kind), worker.all<Progress>().size(), worker.all<Data>().size(), seconds,
+          progressRate, dataRate);
+    // 20 a second plus the first and the final one.
+    QVERIFY(double(worker.all<Progress>().size()) <= 20.0 * seconds + 3.0);
+    QVERIFY(double(worker.all<Data>().size()) <= 20.0 * seconds + 3.0);
+    QVERIFY(worker.all<Progress>().size() >= 2);
+}
+
+void tst_Worker::faults_data()
+{
+    QTest::addColumn<QString>("mode");
+    for (const char *mode : {"crash", "abort", "exception", "hang", "ignore-sigterm", "garbage",
+                             "exit-nonzero", "exit-zero", "stderr-flood", "oversized-frame",
+                             "progress-nan", "progress-range", "after-result", "truncated",
+                             "linger", "leave-child"})
+        QTest::newRow(mode) << QString::fromLatin1(mode);
+}
+
+void tst_Worker::faults()
+{
+    QFETCH(QString, mode);
+
+    Worker worker;
+    QVERIFY(worker.start("fault", params({"mode=" + mode, "delay=0.1"})));
+    // Hello, then progress that says what is coming.
+    QVERIFY(worker.pumpUntil([&] { return !worker.all<Progress>().empty(); }, 5000));
+    QVERIFY(std::holds_alternative<Hello>(worker.messages().front()));
+    QVERIFY(QString::fromStdString(worker.all<Progress>().front().text).startsWith("about to"));
+    const pid_t pid = worker.pid();
+
+    auto noFinal = [&] { return worker.all<Result>().empty() && worker.all<Error>().empty(); };
+    auto stillRunningAfter = [&](int ms) {
+        worker.pumpUntil([] { return false; }, ms);
+        return worker.process().state() == QProcess::Running;
+    };
+
+    if (mode == "crash" || mode == "abort" || mode == "exception") {
+        QVERIFY(worker.waitForExit(5000));
+        QVERIFY(worker.crashed());
+        QCOMPARE(worker.exitCode(), mode == "crash" ? SIGSEGV : SIGABRT);
+        QVERIFY(noFinal());
+        if (mode == "exception")
+            QVERIFY(worker.stderrTail().contains("deliberate uncaught exception"));
+    } else if (mode == "hang") {
+        // Past the delay (a cancel during it is honoured), then deaf to everything.
+        worker.pumpUntil([] { return false; }, 300);
+        worker.send(Cancel{});
+        worker.closeStdin();
+        QVERIFY(stillRunningAfter(1500));
+        worker.process().terminate();
+        QVERIFY(worker.waitForExit(2000));
+        QVERIFY(worker.crashed());
+        QCOMPARE(worker.exitCode(), SIGTERM);
+        QCOMPARE(worker.messages().size(), worker.all<Progress>().size() + 1);
+    } else if (mode == "ignore-sigterm") {
+        QVERIFY(stillRunningAfter(200));
+        worker.process().terminate();
+        QVERIFY(stillRunningAfter(300));
+        worker.process().kill();
+        QVERIFY(worker.waitForExit(2000));
+        QCOMPARE(worker.exitCode(), SIGKILL);
+    } else if (mode == "garbage") {
+        QVERIFY(worker.waitForExit(5000));
+        QVERIFY(!worker.crashed());
+        QCOMPARE(worker.exitCode(), 0);
+        QVERIFY(worker.rawStdout().contains("this is not a frame\n"));
+        QVERIFY(worker.decoder().hasError());
+    } else if (mode == "exit-nonzero" || mode == "exit-zero") {
+        QVERIFY(worker.waitForExit(5000));
+        QVERIFY(!worker.crashed());
+        QCOMPARE(worker.exitCode(), mode == "exit-zero" ? 0 : 3);
+        QVERIFY(noFinal());
+        QVERIFY(!worker.decoder().hasError());
+    } else if (mode == "stderr-flood") {
+        QVERIFY(worker.waitForExit(20000));
+        QCOMPARE(worker.exitCode(), 1);
+        QVERIFY(worker.stderrSize() >= 64 * 1024 * 1024);
+        QVERIFY(worker.stderrTail().endsWith("\nstderr flood done\n"));
+        QVERIFY(noFinal());
+    } else if (mode == "oversized-frame") {
+        QVERIFY(worker.pumpUntil([&] { return worker.decoder().hasError(); }, 5000));
+        QVERIFY(QString::fromStdString(worker.decoder().error()).contains("4294967280 bytes"));
+        QVERIFY(stillRunningAfter(200));
+    } else if (mode == "progress-nan" || mode == "progress-range") {
+        QVERIFY(worker.waitForExit(5000));
+        QVERIFY(worker.wellFormed());
+        QCOMPARE(worker.exitCode(), 0);
+        const double odd = worker.all<Progress>().back().fraction;
+        QVERIFY(mode == "progress-nan" ? std::isnan(odd) : odd == 1.5);
+    } else if (mode == "after-result") {
+        QVERIFY(worker.waitForExit(5000));
+        QCOMPARE(worker.exitCode(), 0);
+        QVERIFY(std::holds_alternative<Result>(worker.messages().at(worker.messages().size() - 2)));
+        QVERIFY(std::holds_alternative<Progress>(worker.messages().back()));
+    } else if (mode == "truncated") {
+        QVERIFY(worker.waitForExit(5000));
+        QCOMPARE(worker.exitCode(), 0);
+        QVERIFY(noFinal());
+        QVERIFY(!worker.decoder().hasError());
+        QVERIFY(worker.decoder().pendingBytes() > 0);
+    } else if (mode == "linger") {
+        QVERIFY(worker.pumpUntil([&] { return worker.result().has_value(); }, 5000));
+        worker.send(Cancel{});
+        worker.closeStdin();
+        QVERIFY(stillRunningAfter(1300));
+    } else if (mode == "leave-child") {
+        QVERIFY(worker.waitForExit(5000));
+        QVERIFY(worker.wellFormed());
+        QCOMPARE(worker.exitCode(), 0);
+        // The worker is gone, its grandchild is still in its group for the app to sweep.
+        const QList<pid_t> left = groupMembers(pid);
+        QCOMPARE(left.size(), 1);
+        ::kill(-pid, SIGKILL);
+        QTRY_VERIFY_WITH_TIMEOUT(groupMembers(pid).isEmpty(), 2000);
+    } else {
+        QFAIL("mode without a test");
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_Worker)
+#include "tst_worker.moc"
