@@ -11,10 +11,10 @@ function(longrun_add_test name)
     set_target_properties(${name} PROPERTIES
         RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
     target_link_libraries(${name} PRIVATE Qt6::Test longrun::warnings ${arg_LIBRARIES})
-    add_dependencies(${name} longrun-worker)
+    add_dependencies(${name} longrun-worker longrun)
     add_test(NAME ${name} COMMAND ${name} ${arg_ARGS})
     set_tests_properties(${name} PROPERTIES
         TIMEOUT ${arg_TIMEOUT}
         LABELS "${arg_LABELS}"
-        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;LONGRUN_WORKER=$<TARGET_FILE:longrun-worker>;LONGRUN_TEST_HELPERS=${CMAKE_BINARY_DIR}/tests;QT_QUICK_CONTROLS_STYLE=Fusion")
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;LONGRUN_WORKER=$<TARGET_FILE:longrun-worker>;LONGRUN_APP=$<TARGET_FILE:longrun>;LONGRUN_TEST_HELPERS=${CMAKE_BINARY_DIR}/tests;QT_QUICK_CONTROLS_STYLE=Fusion")
 endfunction()

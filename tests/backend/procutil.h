@@ -1,0 +1,103 @@
+#pragma once
+
+// Test helpers: real processes, looked up in /proc. Header-only, shared by the engine tests.
+
+#include "catalog.h"
+#include "jobtypes.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QList>
+#include <QtCore/QString>
+
+#include <sys/types.h>
+#include <unistd.h>
+
+namespace longrun::test {
+
+struct ProcInfo
+{
+    pid_t pid = 0;
+    pid_t ppid = 0;
+    pid_t pgid = 0;
+    char state = '?';
+};
+
+inline QList<ProcInfo> allProcesses()
+{
+    QList<ProcInfo> result;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool ok = false;
+        const int pid = entry.toInt(&ok);
+        if (!ok)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        // pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
+        const qsizetype close = line.lastIndexOf(')');
+        if (close < 0)
+            continue;
+        const QList<QByteArray> fields = line.mid(close + 2).split(' ');
+        if (fields.size() < 3)
+            continue;
+        ProcInfo info;
+        info.pid = pid;
+        info.state = fields.at(0).isEmpty() ? '?' : fields.at(0).at(0);
+        info.ppid = fields.at(1).toInt();
+        info.pgid = fields.at(2).toInt();
+        if (info.state != 'Z') // a zombie is already dead, only not yet reaped
+            result << info;
+    }
+    return result;
+}
+
+// Live processes in a process group.
+inline int countInGroup(pid_t pgid)
+{
+    int n = 0;
+    for (const ProcInfo &p : allProcesses())
+        n += p.pgid == pgid ? 1 : 0;
+    return n;
+}
+
+// Live descendants of a process (children, grandchildren, ...).
+inline QList<pid_t> descendantsOf(pid_t root)
+{
+    const QList<ProcInfo> all = allProcesses();
+    QList<pid_t> found;
+    QList<pid_t> frontier{root};
+    while (!frontier.isEmpty()) {
+        const pid_t parent = frontier.takeFirst();
+        for (const ProcInfo &p : all) {
+            if (p.ppid == parent && !found.contains(p.pid)) {
+                found << p.pid;
+                frontier << p.pid;
+            }
+        }
+    }
+    return found;
+}
+
+inline QString workerPath()
+{
+    return qEnvironmentVariable("LONGRUN_WORKER");
+}
+
+inline QString helperPath(const QString &name)
+{
+    return QDir(qEnvironmentVariable("LONGRUN_TEST_HELPERS")).filePath(name);
+}
+
+inline JobSpec job(const QString &kind, const QList<QPair<QString, QString>> &params = {})
+{
+    JobSpec spec;
+    spec.kind = kind;
+    for (const auto &[key, value] : params)
+        spec.params << JobParam{key, {value}};
+    return spec;
+}
+
+} // namespace longrun::test

@@ -1,0 +1,259 @@
+// The headless CLI end to end: the real `longrun` binary, its JSON events, exit codes, bad
+// input, signals, and no process left behind even when longrun itself is killed.
+
+#include "procutil.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+#include <csignal>
+
+using namespace longrun;
+
+class tst_Headless : public QObject
+{
+    Q_OBJECT
+
+    struct Run
+    {
+        int exitCode = -1;
+        QList<QJsonObject> events;
+        QString out;
+        QString err;
+    };
+
+    static Run run(const QStringList &args, int timeoutMs = 60000)
+    {
+        QProcess process;
+        process.start(qEnvironmentVariable("LONGRUN_APP"), QStringList{"--headless"} + args);
+        process.closeWriteChannel();
+        Run result;
+        if (!process.waitForFinished(timeoutMs)) {
+            process.kill();
+            process.waitForFinished(-1);
+            return result;
+        }
+        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        result.out = QString::fromUtf8(process.readAllStandardOutput());
+        result.err = QString::fromUtf8(process.readAllStandardError());
+        for (const QString &line : result.out.split('\n', Qt::SkipEmptyParts)) {
+            const QJsonDocument doc = QJsonDocument::fromJson(line.toUtf8());
+            if (doc.isObject())
+                result.events << doc.object();
+        }
+        return result;
+    }
+
+    static QList<QJsonObject> eventsOf(const Run &r, const QString &type)
+    {
+        QList<QJsonObject> found;
+        for (const QJsonObject &e : r.events) {
+            if (e.value(QStringLiteral("event")).toString() == type)
+                found << e;
+        }
+        return found;
+    }
+
+private slots:
+    void jsonSuccess()
+    {
+        const Run r = run({"--json", "primes:limit=1000000", "montecarlo-pi:samples=100000,seed=5"});
+        QCOMPARE(r.exitCode, 0);
+        const auto finished = eventsOf(r, "finished");
+        QCOMPARE(finished.size(), 2);
+        for (const QJsonObject &e : finished) {
+            QCOMPARE(e.value("state").toString(), QStringLiteral("succeeded"));
+            if (e.value("kind").toString() == u"primes")
+                QCOMPARE(e.value("result").toObject().value("count").toInteger(), 78498);
+        }
+        QVERIFY(!eventsOf(r, "state").isEmpty());
+        QVERIFY(!eventsOf(r, "overall").isEmpty());
+        const auto summary = eventsOf(r, "summary");
+        QCOMPARE(summary.size(), 1);
+        QCOMPARE(r.events.last().value("event").toString(), QStringLiteral("summary"));
+        QCOMPARE(summary.first().value("succeeded").toInt(), 2);
+        QCOMPARE(summary.first().value("failed").toInt(), 0);
+        // Every line on stdout is one JSON object.
+        QCOMPARE(r.events.size(), r.out.count('\n'));
+        // The overall progress reported never goes back.
+        double last = 0;
+        for (const QJsonObject &e : eventsOf(r, "overall")) {
+            QVERIFY(e.value("progress").toDouble() >= last);
+            last = e.value("progress").toDouble();
+        }
+    }
+
+    void failureAndRepeat()
+    {
+        const Run r = run({"--json", "--repeat", "3", "--concurrency", "2", "fault:mode=exit-nonzero,delay=0",
+                           "sleep:seconds=0"});
+        QCOMPARE(r.exitCode, 1);
+        const auto finished = eventsOf(r, "finished");
+        QCOMPARE(finished.size(), 6);
+        int failed = 0;
+        for (const QJsonObject &e : finished) {
+            if (e.value("state").toString() == u"failed") {
+                ++failed;
+                QCOMPARE(e.value("error").toString(), QStringLiteral("the worker exited with code 3 without a result"));
+            }
+        }
+        QCOMPARE(failed, 3);
+        QCOMPARE(eventsOf(r, "summary").first().value("failed").toInt(), 3);
+    }
+
+    void timeoutAndRetries()
+    {
+        const Run r = run({"--json", "--timeout", "0.5", "--retries", "1", "sleep:seconds=20"});
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(eventsOf(r, "retry").size(), 1);
+        const auto finished = eventsOf(r, "finished");
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.first().value("state").toString(), QStringLiteral("timed_out"));
+        QCOMPARE(finished.first().value("attempt").toInt(), 2);
+    }
+
+    void humanOutput()
+    {
+        const Run r = run({"primes:limit=100", "fault:mode=crash,delay=0"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains("25 primes up to 100"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("killed by SIGSEGV"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("1 succeeded, 1 failed, 0 canceled, 0 timed out"), qPrintable(r.out));
+    }
+
+    void badUsage_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no jobs") << QStringList{} << "no jobs given";
+        QTest::newRow("unknown kind") << QStringList{"primez"} << "job 'primez': unknown job kind 'primez'";
+        QTest::newRow("bad param") << QStringList{"primes:limit=x"} << "must be an integer";
+        QTest::newRow("bad option") << QStringList{"--frobnicate"} << "Unknown option 'frobnicate'";
+        QTest::newRow("bad concurrency") << QStringList{"--concurrency", "0", "sleep"} << "--concurrency takes";
+        QTest::newRow("bad timeout") << QStringList{"--timeout", "-1", "sleep"} << "--timeout takes";
+        QTest::newRow("missing file") << QStringList{"--jobs", "/nonexistent.json"} << "/nonexistent.json: cannot read the jobs file";
+        QTest::newRow("missing worker") << QStringList{"--worker", "/nonexistent/w", "sleep"}
+                                        << "cannot start the worker '/nonexistent/w'";
+    }
+
+    void badUsage()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Run r = run(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QVERIFY(r.events.isEmpty());
+    }
+
+    void badJobsFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("jobs.json");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"([{"kind": "primes", "params": {"limit": 100}}, {"kind": "sleep", "params": {"seconds": "soon"}}])");
+        file.close();
+        const Run r = run({"--jobs", path});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(path + ": job 2: sleep: parameter 'seconds' must be a number"), qPrintable(r.err));
+    }
+
+    void goodJobsFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("jobs.json");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"([{"kind": "primes", "params": {"limit": 1000}},
+                       {"kind": "mandelbrot", "params": {"width": 32, "height": 16}},
+                       {"kind": "command", "params": {"argv": ["sh", "-c", "echo 1/2; echo 2/2"]}}])");
+        file.close();
+        const Run r = run({"--json", "--jobs", path, "--image-dir", dir.filePath("images")});
+        QCOMPARE(r.exitCode, 0);
+        bool sawImage = false;
+        for (const QJsonObject &e : eventsOf(r, "finished")) {
+            if (e.value("kind").toString() == u"mandelbrot") {
+                const QString image = e.value("result").toObject().value("image").toString();
+                QVERIFY(QFile::exists(image));
+                sawImage = true;
+            }
+            if (e.value("kind").toString() == u"primes")
+                QCOMPARE(e.value("result").toObject().value("count").toInt(), 168);
+        }
+        QVERIFY(sawImage);
+    }
+
+    void listKinds()
+    {
+        const Run r = run({"--list-kinds", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonDocument doc = QJsonDocument::fromJson(r.out.toUtf8());
+        QCOMPARE(doc.object().value("kinds").toArray().size(), 7);
+    }
+
+    void signalsCancelEverything_data()
+    {
+        QTest::addColumn<int>("signal");
+        QTest::addColumn<int>("exitCode");
+        QTest::newRow("SIGINT") << SIGINT << 130;
+        QTest::newRow("SIGTERM") << SIGTERM << 143;
+    }
+
+    void signalsCancelEverything()
+    {
+        QFETCH(int, signal);
+        QFETCH(int, exitCode);
+        QProcess process;
+        process.start(qEnvironmentVariable("LONGRUN_APP"),
+                      {"--headless", "--json", "--concurrency", "3", "sleep:seconds=60",
+                       "fault:mode=ignore-sigterm,delay=0", "command:argv=sh -c 'sleep 300 & sleep 300; wait'",
+                       "sleep:seconds=60"});
+        QVERIFY(process.waitForStarted());
+        const pid_t pid = static_cast<pid_t>(process.processId());
+        QTRY_COMPARE_WITH_TIMEOUT(test::descendantsOf(pid).size() >= 5, true, 10000);
+        ::kill(pid, signal);
+        QVERIFY(process.waitForFinished(5000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), exitCode);
+        const QString out = QString::fromUtf8(process.readAllStandardOutput());
+        QVERIFY2(out.contains(R"("canceled":4)"), qPrintable(out.right(400)));
+        QCOMPARE(test::descendantsOf(pid).size(), 0);
+    }
+
+    // longrun killed outright: PDEATHSIG and the workers' own group kill clean up in 1 s.
+    void killedAppLeavesNoProcess()
+    {
+        QProcess process;
+        process.start(qEnvironmentVariable("LONGRUN_APP"),
+                      {"--headless", "--concurrency", "2", "sleep:seconds=60",
+                       "command:argv=sh -c 'sleep 300 & sleep 300; wait'"});
+        QVERIFY(process.waitForStarted());
+        const pid_t pid = static_cast<pid_t>(process.processId());
+        QTRY_COMPARE_WITH_TIMEOUT(test::descendantsOf(pid).size() >= 5, true, 10000);
+        const QList<pid_t> children = test::descendantsOf(pid);
+        ::kill(pid, SIGKILL);
+        QVERIFY(process.waitForFinished(5000));
+        QElapsedTimer timer;
+        timer.start();
+        auto anyAlive = [&children] {
+            const auto all = test::allProcesses();
+            for (const auto &p : all) {
+                if (children.contains(p.pid))
+                    return true;
+            }
+            return false;
+        };
+        while (anyAlive() && timer.elapsed() < 3000)
+            QTest::qWait(20);
+        QVERIFY2(!anyAlive(), "a worker or its child outlived longrun");
+        QVERIFY2(timer.elapsed() <= 1000, qPrintable(QString("cleanup took %1 ms").arg(timer.elapsed())));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Headless)
+#include "tst_headless.moc"
