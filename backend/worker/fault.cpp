@@ -92,6 +92,16 @@ void leaveChild()
     }
 }
 
+// A real SIGSEGV, also in a sanitized build (where UBSan would report the null store and exit).
+__attribute__((no_sanitize("undefined", "address"))) [[noreturn]] void crash()
+{
+    signal(SIGSEGV, SIG_DFL);
+    // Both volatile: the compiler may neither assume the pointer is null nor drop the store.
+    volatile int *volatile null = nullptr;
+    *null = 42;
+    std::abort(); // not reached
+}
+
 } // namespace
 
 Outcome runFault(const Args &args, Job &job)
@@ -114,13 +124,8 @@ Outcome runFault(const Args &args, Job &job)
     // What follows writes frames directly; nothing throttled may come after them.
     out.flush();
 
-    if (mode == "crash") {
-        signal(SIGSEGV, SIG_DFL);
-        // Both volatile: the compiler may neither assume the pointer is null nor drop the store.
-        volatile int *volatile null = nullptr;
-        *null = 42;
-        std::abort(); // not reached
-    }
+    if (mode == "crash")
+        crash();
     if (mode == "abort") {
         signal(SIGABRT, SIG_DFL);
         std::abort();

@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QSet>
 #include <QString>
 #include <QStringList>
@@ -63,6 +64,19 @@ Param argvParam(const QStringList &words)
     return p;
 }
 
+// A sanitized worker (asan/tsan presets) must still die of a real SIGSEGV in the crash fault.
+QProcessEnvironment workerEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &name : {QStringLiteral("ASAN_OPTIONS"), QStringLiteral("TSAN_OPTIONS"),
+                               QStringLiteral("UBSAN_OPTIONS")}) {
+        const QString old = env.value(name);
+        env.insert(name, (old.isEmpty() ? QString() : old + QLatin1Char(':'))
+                             + QStringLiteral("handle_segv=0:handle_abort=0"));
+    }
+    return env;
+}
+
 // Live (non-zombie) processes whose process group is `pgid`.
 QList<pid_t> groupMembers(pid_t pgid)
 {
@@ -101,6 +115,7 @@ public:
     Worker()
     {
         m_process.setProgram(workerPath());
+        m_process.setProcessEnvironment(workerEnvironment());
         // The crash faults must not leave core files in the build tree.
         m_process.setChildProcessModifier([] {
             const rlimit none = {0, 0};
@@ -269,7 +284,9 @@ private slots:
     void command();
     void commandProgress_data();
     void commandProgress();
+    void commandCancelLeavesNoProcess_data();
     void commandCancelLeavesNoProcess();
+    void parentDeathKillsWorker();
 
     void parameterErrors_data();
     void parameterErrors();
@@ -712,21 +729,57 @@ void tst_Worker::commandProgress()
     QVERIFY(!tail.contains(QLatin1Char('\x1b')));
 }
 
+void tst_Worker::commandCancelLeavesNoProcess_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<bool>("tty");
+    QTest::newRow("background sleeps") << "sleep 300 & sleep 300 & wait" << true;
+    QTest::newRow("background sleeps, pipes") << "sleep 300 & sleep 300 & wait" << false;
+    // SIGTERM ignored by the shell and inherited by its children: SIGKILL after the grace.
+    QTest::newRow("ignoring SIGTERM") << "trap '' TERM; sleep 300 & sleep 300 & wait" << true;
+}
+
 void tst_Worker::commandCancelLeavesNoProcess()
 {
-    Params p;
-    p.push_back(argvParam({"sh", "-c", "sleep 300 & sleep 300 & wait"}));
+    QFETCH(QString, script);
+    QFETCH(bool, tty);
+    Params p = params({tty ? "tty=true" : "tty=false"});
+    p.push_back(argvParam({"sh", "-c", script}));
     Worker worker;
     QVERIFY(worker.start("command", p));
     QVERIFY(worker.pumpUntil([&] { return !worker.messages().empty(); }, 5000));
     const pid_t pid = worker.pid();
     // The worker, sh and two sleeps, all in the worker's own group.
     QVERIFY(worker.pumpUntil([&] { return groupMembers(pid).size() >= 4; }, 5000));
+    QElapsedTimer timer;
+    timer.start();
     worker.send(Cancel{});
     QVERIFY(worker.waitForExit(5000));
+    qInfo("canceled in %lld ms", static_cast<long long>(timer.elapsed()));
     QCOMPARE(worker.exitCode(), 1);
     QCOMPARE(worker.errorText(), QStringLiteral("canceled"));
     QTRY_VERIFY_WITH_TIMEOUT(groupMembers(pid).isEmpty(), 2000);
+}
+
+void tst_Worker::parentDeathKillsWorker()
+{
+    // The worker's parent (a shell) dies while the worker still has an open stdin (fd 3, the
+    // test's pipe): only PR_SET_PDEATHSIG can tell it.
+    QProcess shell;
+    QProcessEnvironment env = workerEnvironment();
+    env.insert("W", workerPath());
+    shell.setProcessEnvironment(env);
+    shell.start("sh", {"-c", "exec 3<&0; \"$W\" <&3 >/dev/null & echo $!; sleep 0.3"});
+    QVERIFY(shell.waitForReadyRead(5000));
+    bool ok = false;
+    const auto pid = static_cast<pid_t>(shell.readLine().trimmed().toInt(&ok));
+    QVERIFY(ok && pid > 0);
+    QVERIFY(QFile::exists(QStringLiteral("/proc/%1").arg(pid)));
+    QVERIFY(shell.waitForFinished(5000));
+    QElapsedTimer timer;
+    timer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(groupMembers(pid).isEmpty(), 2000);
+    qInfo("worker gone %lld ms after its parent", static_cast<long long>(timer.elapsed()));
 }
 
 void tst_Worker::parameterErrors_data()
