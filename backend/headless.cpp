@@ -380,7 +380,9 @@ int runHeadless(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Runs jobs, each in its own worker process, and reports them to the terminal.\n"
         "JOB is KIND[:key=value[,key=value...]], e.g. primes:limit=1000000 or\n"
-        "\"command:argv=sh -c 'make -j2'\" (an argv takes the rest of the text)."));
+        "\"command:argv=sh -c 'make -j2'\" (an argv takes the rest of the text).\n"
+        "Exit status: 0 when every job succeeded, 1 when any did not, 2 for bad usage or a\n"
+        "bad jobs file, 130/143 after SIGINT/SIGTERM (every job is canceled first)."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOption({QStringLiteral("headless"), QStringLiteral("Run without a window (this mode).")});

@@ -473,11 +473,15 @@ int TaskController::clearFinished()
 
 void TaskController::shutdown(int deadlineMs)
 {
+    deadlineMs = std::max(0, deadlineMs);
     if (!m_shuttingDown) {
         m_shuttingDown = true;
         emit shuttingDownChanged();
         cancelAll();
-        m_shutdownTimer.start(std::max(0, deadlineMs));
+        m_shutdownTimer.start(deadlineMs);
+    } else if (m_shutdownTimer.isActive() && deadlineMs < m_shutdownTimer.remainingTime()) {
+        // Asked again, more urgently (a second Ctrl+C): shorten the wait.
+        m_shutdownTimer.start(deadlineMs);
     }
     checkShutdownDone();
 }
