@@ -105,7 +105,8 @@ std::vector<KindSpec> makeCatalog()
         {"primes", "Count primes", "compute",
          "Counts the primes up to a limit with a segmented sieve of Eratosthenes. CPU-bound, "
          "memory stays small whatever the limit.",
-         {intParam("limit", 10'000'000, 2, 1'000'000'000'000, "Count the primes up to this number.")},
+         {intParam("limit", 10'000'000, 2, 1'000'000'000'000,
+                   "Count the primes up to this number.")},
          runPrimes});
     kinds.push_back(
         {"montecarlo-pi", "Estimate pi (Monte Carlo)", "compute",

@@ -51,7 +51,8 @@ Outcome runChecksum(const Args &args, Job &job)
     if (S_ISDIR(info.st_mode))
         return failure("cannot read", path, EISDIR);
     // Only a regular file has a size known in advance; a pipe or device reports no progress.
-    const std::uint64_t total = S_ISREG(info.st_mode) ? static_cast<std::uint64_t>(info.st_size) : 0;
+    const std::uint64_t total =
+        S_ISREG(info.st_mode) ? static_cast<std::uint64_t>(info.st_size) : 0;
 
     const std::unique_ptr<EVP_MD_CTX, ContextFree> context(EVP_MD_CTX_new());
     if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1)

@@ -250,7 +250,8 @@ Outcome runCommand(const Args &args, Job &job)
         if (!makePty(outRead, outWrite, error))
             return protocol::Error{error};
     } else if (!makePipe(outRead, outWrite) || !makePipe(errRead, errWrite)) {
-        return protocol::Error{std::string("command: cannot create pipes: ") + std::strerror(errno)};
+        return protocol::Error{std::string("command: cannot create pipes: ")
+                               + std::strerror(errno)};
     }
     if (!devNull.valid() || !makePipe(reportRead, reportWrite))
         return protocol::Error{std::string("command: cannot start: ") + std::strerror(errno)};
@@ -352,8 +353,8 @@ Outcome runCommand(const Args &args, Job &job)
                                         parser)};
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
     if (code != 0)
-        return protocol::Error{
-            withTail("command '" + program + "' exited with code " + std::to_string(code), parser)};
+        return protocol::Error{withTail(
+            "command '" + program + "' exited with code " + std::to_string(code), parser)};
     protocol::Result result;
     result.summary = "exit code 0";
     result.values.push_back(protocol::intValue("exit_code", 0));

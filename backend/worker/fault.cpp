@@ -66,7 +66,7 @@ void floodStderr()
     while (written < kTotal) {
         chunk.clear();
         while (chunk.size() < 256 * 1024)
-            chunk += format("stderr flood line %09llu: the quick brown fox jumps over the lazy dog\n",
+            chunk += format("stderr flood line %09llu: the quick brown fox jumps\n",
                             static_cast<unsigned long long>(++line));
         writeAll(STDERR_FILENO, chunk);
         written += chunk.size();

@@ -95,7 +95,8 @@ Outcome runMonteCarloPi(const Args &args, Job &job)
 
     const double estimate = 4.0 * static_cast<double>(inside) / static_cast<double>(samples);
     protocol::Result result;
-    result.summary = format("pi ~ %.5f after %s samples", estimate, groupThousands(samples).c_str());
+    result.summary =
+        format("pi ~ %.5f after %s samples", estimate, groupThousands(samples).c_str());
     result.values.push_back(protocol::realValue("estimate", estimate));
     result.values.push_back(protocol::intValue("samples", static_cast<std::int64_t>(samples)));
     result.values.push_back(protocol::intValue("inside", static_cast<std::int64_t>(inside)));

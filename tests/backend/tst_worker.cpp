@@ -352,7 +352,8 @@ void tst_Worker::listKinds()
     QVERIFY(process.waitForFinished(5000));
     QCOMPARE(process.exitCode(), 0);
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(process.readAllStandardOutput(), &parseError);
+    const QJsonDocument doc =
+        QJsonDocument::fromJson(process.readAllStandardOutput(), &parseError);
     QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(parseError.errorString()));
     const QJsonObject root = doc.object();
     QCOMPARE(root.value("worker").toString(), QStringLiteral("longrun-worker 0.1.0"));
@@ -526,7 +527,8 @@ void tst_Worker::mandelbrot()
     QCOMPARE(qint64(findValue(result, "width")->integer), qint64(width));
     QCOMPARE(qint64(findValue(result, "height")->integer), qint64(height));
 
-    const std::size_t centre = (std::size_t(height / 2) * std::size_t(width) + std::size_t(width / 2)) * 3;
+    const std::size_t centre =
+        (std::size_t(height / 2) * std::size_t(width) + std::size_t(width / 2)) * 3;
     if (QTest::currentDataTag() == QLatin1String("small")) {
         QCOMPARE(image.rgb[centre], std::uint8_t(0));
         QCOMPARE(image.rgb[centre + 1], std::uint8_t(0));
@@ -573,7 +575,8 @@ void tst_Worker::checksum()
     QVERIFY(worker.run("checksum", params({"path=" + path})));
     QVERIFY2(worker.wellFormed(), qPrintable(worker.errorText()));
     const Result result = *worker.result();
-    const QByteArray expected = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+    const QByteArray expected =
+        QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
     QCOMPARE(QByteArray::fromStdString(findValue(result, "sha256")->text), expected);
     QCOMPARE(qint64(findValue(result, "bytes")->integer), qint64(size));
     QCOMPARE(QString::fromStdString(findValue(result, "path")->text), path);
@@ -585,8 +588,9 @@ void tst_Worker::checksumErrors_data()
 {
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("message");
-    QTest::newRow("missing") << "/nope/not/here"
-                             << "checksum: cannot open '/nope/not/here': No such file or directory";
+    QTest::newRow("missing")
+        << "/nope/not/here"
+        << "checksum: cannot open '/nope/not/here': No such file or directory";
     QTest::newRow("directory") << "/" << "checksum: cannot read '/': Is a directory";
 }
 
@@ -631,9 +635,11 @@ void tst_Worker::command_data()
                               << QStringList{"tty=true"} << true << "tty";
     QTest::newRow("no tty") << QStringList{"sh", "-c", "test -t 1 || echo pipe"}
                             << QStringList{"tty=false"} << true << "pipe";
-    QTest::newRow("no controlling tty") << QStringList{"sh", "-c", "(: </dev/tty) 2>/dev/null || echo none"}
+    QTest::newRow("no controlling tty")
+        << QStringList{"sh", "-c", "(: </dev/tty) 2>/dev/null || echo none"}
                                         << QStringList{} << true << "none";
-    QTest::newRow("window size") << QStringList{"sh", "-c", "stty size <&1"} << QStringList{} << true
+    QTest::newRow("window size") << QStringList{"sh", "-c", "stty size <&1"} << QStringList{}
+                                 << true
                                  << "40 120";
     QTest::newRow("cwd") << QStringList{"pwd"} << QStringList{"cwd=/usr/share"} << true
                          << "/usr/share";
@@ -642,7 +648,8 @@ void tst_Worker::command_data()
                             << QStringList{} << false
                             << "command 'sh' exited with code 3\nlast words";
     QTest::newRow("signal")
-        << QStringList{"sh", "-c", "ulimit -c 0; kill -SEGV $$"} << QStringList{"tty=false"} << false
+        << QStringList{"sh", "-c", "ulimit -c 0; kill -SEGV $$"} << QStringList{"tty=false"}
+        << false
         << "command 'sh' was killed by signal SIGSEGV (Segmentation fault)";
     QTest::newRow("exec failure") << QStringList{"no-such-program-longrun"} << QStringList{}
                                   << false
@@ -716,7 +723,8 @@ void tst_Worker::commandProgress()
     const QList<double> expected{0.1, 0.25, 0.455, 0.7, 0.8, 0.9};
     QCOMPARE(fractions.size(), expected.size());
     for (qsizetype i = 0; i < expected.size(); ++i)
-        QVERIFY2(std::abs(fractions[i] - expected[i]) < 1e-9, qPrintable(QString::number(fractions[i])));
+        QVERIFY2(std::abs(fractions[i] - expected[i]) < 1e-9,
+                 qPrintable(QString::number(fractions[i])));
     QVERIFY(texts.contains("[1/10] start"));
     QVERIFY(texts.contains("80% done"));
     QVERIFY(texts.contains("speed 99.9MB/s 2024/01/05"));
@@ -1117,7 +1125,8 @@ void tst_Worker::faults()
     } else if (mode == "after-result") {
         QVERIFY(worker.waitForExit(5000));
         QCOMPARE(worker.exitCode(), 0);
-        QVERIFY(std::holds_alternative<Result>(worker.messages().at(worker.messages().size() - 2)));
+        const auto &messages = worker.messages();
+        QVERIFY(std::holds_alternative<Result>(messages.at(messages.size() - 2)));
         QVERIFY(std::holds_alternative<Progress>(worker.messages().back()));
     } else if (mode == "truncated") {
         QVERIFY(worker.waitForExit(5000));
