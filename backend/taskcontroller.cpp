@@ -445,16 +445,13 @@ void TaskController::cancelAll()
 {
     // Queued ones first, newest last, so nothing queued slips into a slot freed meanwhile.
     const std::deque<int> queued = std::exchange(m_queue, {});
-    for (const int id : queued) {
+    const QList<int> ids(queued.begin(), queued.end());
+    for (const int id : ids)
         m_retriesLeft.remove(id);
-        const TaskRow *row = m_model.find(id);
-        if (row && row->state == State::Queued) {
-            m_model.finish(id, State::Canceled,
-                           m_shuttingDown ? tr("canceled: longrun is shutting down") : tr("canceled before it started"),
-                           {}, std::nullopt);
-            emit jobFinished(id, State::Canceled);
-        }
-    }
+    m_model.cancelQueued(ids, m_shuttingDown ? tr("canceled: longrun is shutting down")
+                                             : tr("canceled before it started"));
+    for (const int id : ids)
+        emit jobFinished(id, State::Canceled);
     for (auto &[id, active] : m_active) {
         m_retriesLeft.remove(id);
         active.control->requestStop(m_shuttingDown ? JobControl::Stop::Shutdown : JobControl::Stop::Cancel);

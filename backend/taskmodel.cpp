@@ -167,7 +167,7 @@ void TaskModel::startBatchIfIdle()
     m_lastOverall = 0.0;
 }
 
-void TaskModel::setCounted(TaskRow &row, double value)
+void TaskModel::setCounted(TaskRow &row, double value, bool notify)
 {
     if (row.batch != m_batch)
         return;
@@ -179,7 +179,8 @@ void TaskModel::setCounted(TaskRow &row, double value)
     // Sums of doubles can wobble in the last bit; the bar must not.
     if (overall > m_lastOverall) {
         m_lastOverall = overall;
-        emit overallProgressChanged();
+        if (notify)
+            emit overallProgressChanged();
     }
 }
 
@@ -214,7 +215,7 @@ void TaskModel::addJobs(const QList<JobSpec> &specs, int firstId)
     emit overallProgressChanged();
 }
 
-void TaskModel::changeState(TaskRow &row, State to)
+void TaskModel::changeState(TaskRow &row, State to, bool notify)
 {
     if (row.state == to)
         return;
@@ -232,7 +233,8 @@ void TaskModel::changeState(TaskRow &row, State to)
     if (isTerminal(to))
         row.finishedAt = t;
     row.state = to;
-    emit countsChanged();
+    if (notify)
+        emit countsChanged();
 }
 
 void TaskModel::setState(int id, State state)
@@ -324,6 +326,32 @@ void TaskModel::finish(int id, State terminal, const QString &error, const QStri
                 ElapsedRole, ElapsedTextRole, EtaRole, EtaTextRole, ResultSummaryRole,
                 ResultValuesRole, ErrorRole, StderrTailRole, CanCancelRole, CanPauseRole,
                 CanResumeRole, CanRetryRole, IsTerminalRole});
+}
+
+void TaskModel::cancelQueued(const QList<int> &ids, const QString &error)
+{
+    // One signal of each kind for the lot: canceling 10,000 queued jobs must not re-evaluate
+    // every binding on the counts 10,000 times.
+    int first = -1;
+    int last = -1;
+    for (const int id : ids) {
+        const int r = rowOf(id);
+        if (r < 0 || m_rows.at(r).state != State::Queued)
+            continue;
+        TaskRow &row = m_rows[r];
+        changeState(row, State::Canceled, false);
+        row.error = error;
+        setCounted(row, 1.0, false);
+        first = first < 0 ? r : std::min(first, r);
+        last = std::max(last, r);
+    }
+    if (first < 0)
+        return;
+    emit dataChanged(index(first), index(last),
+                     {StateRole, StateNameRole, StateKeyRole, ErrorRole, CanCancelRole, CanPauseRole,
+                      CanResumeRole, CanRetryRole, IsTerminalRole});
+    emit countsChanged();
+    emit overallProgressChanged();
 }
 
 void TaskModel::setImageUrl(int id, const QUrl &url)

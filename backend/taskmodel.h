@@ -137,6 +137,8 @@ public:
     void finish(int id, State terminal, const QString &error, const QString &stderrTail,
                 const std::optional<JobResult> &result);
     void setImageUrl(int id, const QUrl &url);
+    // Cancels these queued jobs at once (others are left alone), with one signal of each kind.
+    void cancelQueued(const QList<int> &ids, const QString &error);
     // A new attempt on the same row: back to Queued, one more unit in the batch.
     void requeue(int id);
     // Removes terminal rows. Returns how many went.
@@ -151,8 +153,8 @@ Q_SIGNALS:
     void countsChanged();
 
 private:
-    void changeState(TaskRow &row, State to);
-    void setCounted(TaskRow &row, double value);
+    void changeState(TaskRow &row, State to, bool notify = true);
+    void setCounted(TaskRow &row, double value, bool notify = true);
     void startBatchIfIdle();
     void emitRow(int row, const QList<int> &roles);
 
