@@ -7,7 +7,13 @@ namespace longrun {
 
 QString formatDuration(qint64 ms)
 {
-    const qint64 totalSeconds = std::max<qint64>(0, (ms + 500) / 1000);
+    ms = std::max<qint64>(0, ms);
+    // Short jobs are common: "0.4s" says more than "0:00".
+    if (ms < 10000)
+        return QStringLiteral("%1s").arg(static_cast<double>(ms) / 1000.0, 0, 'f', 1);
+    const qint64 totalSeconds = (ms + 500) / 1000;
+    if (totalSeconds < 60)
+        return QStringLiteral("%1s").arg(totalSeconds);
     const qint64 h = totalSeconds / 3600;
     const qint64 m = (totalSeconds / 60) % 60;
     const qint64 s = totalSeconds % 60;
