@@ -21,6 +21,7 @@
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QThreadPool>
 #include <QtCore/QTimer>
+#include <QtQml/qqml.h>
 #include <QtQml/qqmlregistration.h>
 
 #include <deque>
@@ -34,8 +35,6 @@ namespace longrun {
 class TaskController : public QObject
 {
     Q_OBJECT
-    QML_ELEMENT
-    QML_SINGLETON
 
     Q_PROPERTY(longrun::TaskModel *model READ model CONSTANT)
     Q_PROPERTY(longrun::TaskFilterModel *jobs READ jobs CONSTANT)
@@ -167,6 +166,24 @@ private:
 
     std::unique_ptr<QTemporaryDir> m_tempImages;
     QString m_imageDir;
+};
+
+// The QML singleton `TaskController`. Qt 6.4 builds a default-constructible singleton with
+// `new T` and ignores its create() factory (qqmlprivate.h prefers the constructor), which gave
+// QML a second controller beside main()'s. Registered through this foreign wrapper, QML calls
+// create() and shares the instance main() handed over.
+struct TaskControllerForeign
+{
+    Q_GADGET
+    QML_FOREIGN(longrun::TaskController)
+    QML_SINGLETON
+    QML_NAMED_ELEMENT(TaskController)
+
+public:
+    static TaskController *create(QQmlEngine *qmlEngine, QJSEngine *jsEngine)
+    {
+        return TaskController::create(qmlEngine, jsEngine);
+    }
 };
 
 } // namespace longrun
