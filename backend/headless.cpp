@@ -111,6 +111,7 @@ private:
     QElapsedTimer m_clock;
     QElapsedTimer m_lastStatus;
     QElapsedTimer m_lastOverall;
+    QJsonObject m_lastOverallEvent;
     QHash<int, qint64> m_lastProgressEvent;
     QList<int> m_ids;
     bool m_statusShown = false;
@@ -144,7 +145,9 @@ void Cli::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRig
                       {QStringLiteral("state"), stateKey(row.state)},
                       {QStringLiteral("attempt"), row.attempt}});
         }
-        if (roles.contains(TaskModel::ProgressRole) || roles.contains(TaskModel::ProgressTextRole)) {
+        // A finished job's last progress says nothing its "finished" event does not.
+        if (!isTerminal(row.state)
+            && (roles.contains(TaskModel::ProgressRole) || roles.contains(TaskModel::ProgressTextRole))) {
             // Ten a second per job is plenty for a script and keeps the stream readable.
             const qint64 now = m_clock.elapsed();
             auto it = m_lastProgressEvent.find(row.id);
@@ -158,11 +161,15 @@ void Cli::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRig
         }
     }
     if (!m_lastOverall.isValid() || m_lastOverall.elapsed() >= 250) {
-        m_lastOverall.start();
         QJsonObject overall = counts();
         overall.insert(QStringLiteral("event"), QStringLiteral("overall"));
         overall.insert(QStringLiteral("progress"), m_model.overallProgress());
-        emitJson(overall);
+        // Only news: the same counts and progress again would be noise.
+        if (overall != m_lastOverallEvent) {
+            m_lastOverall.start();
+            m_lastOverallEvent = overall;
+            emitJson(overall);
+        }
     }
 }
 

@@ -197,7 +197,7 @@ void OutputParser::endUpdate(Stream &stream, bool newline)
     if (!update.empty()) {
         if (auto percent = lastPercentage(update))
             setFraction(*percent / 100.0);
-        else if (auto ratio = lastRatio(update, false))
+        else if (auto ratio = lastRatio(update, false); ratio && *ratio < 1.0)
             setFraction(*ratio);
         setText(update);
     }
@@ -219,8 +219,8 @@ void OutputParser::scanPartial(const Stream &stream)
     auto value = lastPercentage(partial);
     if (value)
         *value /= 100.0;
-    else
-        value = lastRatio(partial, true);
+    else if (value = lastRatio(partial, true); value && *value >= 1.0)
+        value.reset();
     if (value && *value > m_fraction) {
         setFraction(*value);
         setText(partial);

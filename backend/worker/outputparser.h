@@ -7,6 +7,8 @@
 // - ANSI escape sequences (CSI, OSC, other ESC x) and other control characters are dropped;
 // - progress is the last percentage on an update ("42%", "42.5 %"), else the last N/M
 //   ("[3/10]", "3/10 files"); rates, ratios and times are not mistaken for it;
+// - an N/M with N == M is not taken: "file.bin (1/1)" (xz) or "[2/2]" says which item is being
+//   worked on, and taking it as 100% would pin the (monotone) bar there for the whole job;
 // - the unterminated tail of a stream counts too, carefully: a percentage is complete once its
 //   `%` arrived, an N/M only once M is followed by a non-digit.
 // Progress only ever goes up. Main thread only.

@@ -284,6 +284,7 @@ private slots:
     void command();
     void commandProgress_data();
     void commandProgress();
+    void commandItemCountIsNotCompletion();
     void commandCancelLeavesNoProcess_data();
     void commandCancelLeavesNoProcess();
     void parentDeathKillsWorker();
@@ -735,6 +736,27 @@ void tst_Worker::commandProgress()
     // update may come after it).
     QVERIFY2(tail.contains("almost 90%"), qPrintable(tail));
     QVERIFY(!tail.contains(QLatin1Char('\x1b')));
+}
+
+// xz -v prints "file (1/1)" before its percentages: "1/1" names the file, it is not 100%.
+void tst_Worker::commandItemCountIsNotCompletion()
+{
+    const QString script = QStringLiteral(
+        "printf 'big.bin (1/1)\\n'; sleep 0.15; printf '  3.5 %%  0.1 MiB / 0.2 MiB\\r' >&2;"
+        "sleep 0.15; printf ' 40.0 %%\\r' >&2; sleep 0.15");
+    Params p = params({"tty=false"});
+    p.push_back(argvParam({"sh", "-c", script}));
+    Worker worker;
+    QVERIFY(worker.run("command", p));
+    QCOMPARE(worker.exitCode(), 0);
+    QList<double> fractions;
+    for (const Progress &progress : worker.all<Progress>()) {
+        if (fractions.isEmpty() || fractions.back() != progress.fraction)
+            fractions << progress.fraction;
+    }
+    QVERIFY2(!fractions.isEmpty() && fractions.front() < 0.5, qPrintable(QString::number(fractions.front())));
+    QVERIFY(fractions.contains(0.035));
+    QVERIFY(fractions.contains(0.4));
 }
 
 void tst_Worker::commandCancelLeavesNoProcess_data()
