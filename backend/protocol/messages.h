@@ -11,8 +11,8 @@
 // Strings and vectors are read through wire::io(), never through cereal's own std::string /
 // std::vector loaders: those trust the size prefix and resize first, so a frame that claims a
 // 2^60-byte string would allocate before failing. wire::io() grows containers only as bytes
-// actually arrive, so a hostile frame can never make the reader allocate much more than the
-// frame itself.
+// actually arrive and caps the number of items in a list, so a hostile frame can never make the
+// reader allocate more than a small multiple of the frame itself.
 
 #include <cereal/cereal.hpp>
 #include <cereal/types/variant.hpp>
@@ -31,6 +31,8 @@ inline constexpr std::uint32_t kProtocolVersion = 1;
 inline constexpr std::uint32_t kMaxFrameSize = 16u * 1024u * 1024u;
 // Largest image a worker may send in one Result frame (RGB888, 3 bytes a pixel).
 inline constexpr std::uint32_t kMaxImagePixels = 2048u * 2048u;
+// Longest list of structured items (params, argv words, values, plot points) in one message.
+inline constexpr std::uint64_t kMaxListElements = 1u << 18;
 
 namespace wire {
 
@@ -93,6 +95,13 @@ void ioVector(Archive &ar, std::vector<T> &v)
                 ar(cereal::binary_data(v.data() + old, n * sizeof(T)));
             }
         } else {
+            // Each element costs a few wire bytes but tens of bytes in memory (an empty string
+            // is 8 on the wire, 32 in a std::string): cap the count so a frame of millions of
+            // empty items cannot make the reader use many times the frame.
+            if (size > kMaxListElements)
+                throw cereal::Exception("list of " + std::to_string(size)
+                                        + " items is longer than the limit of "
+                                        + std::to_string(kMaxListElements));
             for (std::uint64_t i = 0; i < size; ++i) {
                 T element{};
                 io(ar, element);

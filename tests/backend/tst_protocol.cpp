@@ -507,6 +507,7 @@ private slots:
     void randomGarbage_data();
     void randomGarbage();
 
+    void listOfTooManyItems();
     void encodeRefusesOversizedMessage_data();
     void encodeRefusesOversizedMessage();
     void messageNames();
@@ -577,11 +578,11 @@ void tst_Protocol::roundTrip()
 
 void tst_Protocol::largeDataRoundTrip()
 {
-    // About 11 MiB: most of a frame, decoded from chunks of odd sizes.
-    const WorkerMessage message = dataWithPoints(700'000);
+    // About 4 MiB: as many points as one message may hold, decoded from chunks of odd sizes.
+    const WorkerMessage message = dataWithPoints(kMaxListElements);
     const std::string frame = encodeFrame(message);
     QCOMPARE_LT(frame.size(), std::size_t{kMaxFrameSize});
-    QCOMPARE_GT(frame.size(), std::size_t{700'000 * 16});
+    QCOMPARE_GT(frame.size(), std::size_t{kMaxListElements * 16});
 
     WorkerFrameDecoder decoder;
     std::size_t got = 0;
@@ -928,8 +929,11 @@ void tst_Protocol::hostileInput_data()
     add("pixel list size 2^60", false,
         Bytes().message(3).str("").u64(0).u32(1).u32(1).u32(1).u64(1ull << 60).frame(), 0,
         "frame 1: list of 1152921504606846976 elements is longer than a frame");
-    add("params size at the limit, none there", true,
+    add("params size at the frame limit", true,
         Bytes().message(0).str("k").u64(kMaxFrameSize).frame(), 0,
+        "frame 1: list of 16777216 items is longer than the limit of 262144");
+    add("params size at the list limit, none there", true,
+        Bytes().message(0).str("k").u64(kMaxListElements).frame(), 0,
         "frame 1: truncated message (Failed to read 4 bytes from input stream! Read 0)");
 }
 
@@ -1110,6 +1114,7 @@ void tst_Protocol::hostileSizesDoNotAllocate()
     QVERIFY(!error.empty());
     const bool expectedText = error.find("larger than a frame") != std::string::npos
                               || error.find("longer than a frame") != std::string::npos
+                              || error.find("longer than the limit") != std::string::npos
                               || error.find("truncated message") != std::string::npos;
     QVERIFY2(expectedText, error.c_str());
     const std::size_t bound = 2 * input.size() + (std::size_t{1} << 20);
@@ -1287,6 +1292,31 @@ void tst_Protocol::messageNames()
     QCOMPARE(messageName(WorkerMessage{Data{}}), "data");
     QCOMPARE(messageName(WorkerMessage{Result{}}), "result");
     QCOMPARE(messageName(WorkerMessage{Error{}}), "error");
+}
+
+// Millions of empty items fit in one frame but would cost many times its size in memory.
+void tst_Protocol::listOfTooManyItems()
+{
+    Start start;
+    start.kind = "command";
+    start.params.push_back(Param{"argv", std::vector<std::string>(kMaxListElements + 1)});
+    const std::string frame = encodeFrame(ParentMessage{start});
+    QVERIFY(frame.size() < kMaxFrameSize);
+    ParentFrameDecoder decoder;
+    decoder.feed(frame);
+    QVERIFY(!decoder.next());
+    QVERIFY(decoder.hasError());
+    QCOMPARE(QString::fromStdString(decoder.error()),
+             QStringLiteral("frame 1: list of %1 items is longer than the limit of %2")
+                 .arg(kMaxListElements + 1)
+                 .arg(kMaxListElements));
+    // At the limit it is fine.
+    start.params.front().values.resize(kMaxListElements);
+    decoder = ParentFrameDecoder();
+    decoder.feed(encodeFrame(ParentMessage{start}));
+    const auto message = decoder.next();
+    QVERIFY(message);
+    QCOMPARE(std::get<Start>(*message).params.front().values.size(), std::size_t{kMaxListElements});
 }
 
 QTEST_GUILESS_MAIN(tst_Protocol)
