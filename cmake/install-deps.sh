@@ -16,6 +16,8 @@ packages=(
     qml6-module-qt-labs-folderlistmodel
     # the window under a virtual display (screenshots) and process tools the tests use
     fonts-dejavu-core xvfb xauth procps python3
+    # fuzzing (clang's libFuzzer) and benchmarks
+    clang libclang-rt-14-dev libbenchmark-dev
 )
 
 missing=()
