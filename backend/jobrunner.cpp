@@ -177,8 +177,10 @@ void Driver::start()
     m_clock.start();
     m_tickTimer.start();
     m_process.start(m_config.launch.program, m_config.launch.arguments);
-    // Written now, delivered once the process runs; QProcess buffers it.
-    m_process.write(QByteArray::fromStdString(proto::encodeFrame(proto::ParentMessage{request})));
+    // Written now, delivered once the process runs; QProcess buffers it. (A program that could
+    // not be started has already been reported by errorOccurred().)
+    if (m_process.state() != QProcess::NotRunning)
+        m_process.write(QByteArray::fromStdString(proto::encodeFrame(proto::ParentMessage{request})));
 }
 
 void Driver::onControl()
