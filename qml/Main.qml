@@ -4,63 +4,141 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Longrun.Backend
 
+// The longrun window: the batch bar on top, what to start on the left, the jobs in the middle,
+// the selected job's details on the right (below the list when the window is narrow).
 ApplicationWindow {
     id: root
-    width: 1100
-    height: 720
+
+    readonly property bool wide: root.width >= 1100
+    readonly property alias catalogPane: catalogPane
+    readonly property alias jobList: jobList
+    readonly property alias jobDetails: jobDetails
+
+    objectName: "mainWindow"
+    width: 1280
+    height: 800
+    minimumWidth: 760
+    minimumHeight: 500
     visible: true
-    title: qsTr("longrun")
+    title: TaskController.hasActiveJobs
+           ? qsTr("longrun — %1%").arg(Math.floor(TaskController.model.overallProgress * 100))
+           : qsTr("longrun")
+    color: Theme.window
+
+    palette.window: Theme.window
+    palette.windowText: Theme.text
+    palette.base: Theme.base
+    palette.alternateBase: Theme.rowAlt
+    palette.text: Theme.text
+    palette.button: "#f5f6f8"
+    palette.buttonText: Theme.text
+    palette.highlight: Theme.accent
+    palette.highlightedText: "#ffffff"
+    palette.placeholderText: "#8a929b"
+    palette.toolTipBase: "#2b3036"
+    palette.toolTipText: "#ffffff"
+    palette.mid: "#c4c9d0"
+    palette.light: "#ffffff"
+    palette.dark: "#9aa1ab"
+
+    // Closing with jobs alive asks once; with none it closes at once. While shutting down the
+    // window stays (main() quits when the controller says every worker is gone).
+    onClosing: (close) => {
+        if (TaskController.shuttingDown) {
+            close.accepted = false;
+        } else if (TaskController.hasActiveJobs) {
+            close.accepted = false;
+            if (!quitDialog.visible)
+                quitDialog.open();
+        }
+    }
+
+    header: BatchBar {
+        id: batchBar
+    }
 
     ColumnLayout {
         anchors.fill: parent
-        anchors.margins: 8
+        spacing: 0
 
-        RowLayout {
-            ComboBox {
-                id: kindBox
-                objectName: "kindBox"
-                model: TaskController.catalog
-                textRole: "title"
-                valueRole: "name"
-                Accessible.name: qsTr("Job kind")
-            }
-            SpinBox {
-                id: countBox
-                from: 1
-                to: 10000
-                value: 1
-                editable: true
-                Accessible.name: qsTr("Number of jobs")
-            }
-            Button {
-                text: qsTr("Start")
-                onClicked: TaskController.start(kindBox.currentValue, {}, countBox.value)
-            }
-            Button {
-                text: qsTr("Cancel all")
-                onClicked: TaskController.cancelAll()
-            }
-        }
-        ProgressBar {
+        ErrorBanner {
+            id: errorBanner
             Layout.fillWidth: true
-            value: TaskController.model.overallProgress
         }
-        ListView {
+
+        SplitView {
+            id: outerSplit
             Layout.fillWidth: true
             Layout.fillHeight: true
-            clip: true
-            model: TaskController.jobs
-            delegate: ItemDelegate {
-                id: row
-                required property int jobId
-                required property string title
-                required property string stateName
-                required property real progress
-                required property string error
-                required property string resultSummary
-                width: ListView.view.width
-                text: row.title + "  " + row.stateName + "  " + Math.round(row.progress * 100) + "%  "
-                      + row.resultSummary + row.error
+            orientation: Qt.Horizontal
+
+            CatalogPane {
+                id: catalogPane
+                SplitView.preferredWidth: root.wide ? 320 : 280
+                SplitView.minimumWidth: 230
+            }
+
+            SplitView {
+                id: innerSplit
+                SplitView.fillWidth: true
+                SplitView.minimumWidth: 360
+                orientation: root.wide ? Qt.Horizontal : Qt.Vertical
+
+                JobList {
+                    id: jobList
+                    SplitView.fillWidth: true
+                    SplitView.fillHeight: true
+                    SplitView.minimumWidth: 320
+                    SplitView.minimumHeight: 150
+                }
+
+                JobDetails {
+                    id: jobDetails
+                    jobId: jobList.currentJobId
+                    SplitView.preferredWidth: 380
+                    SplitView.minimumWidth: 260
+                    SplitView.preferredHeight: 250
+                    SplitView.minimumHeight: 120
+                }
+            }
+        }
+    }
+
+    Shortcut {
+        sequences: ["Ctrl+Return", "Ctrl+Enter"]
+        onActivated: catalogPane.startSelected()
+    }
+    Shortcut {
+        sequence: "Ctrl+O"
+        onActivated: catalogPane.openJobsFile()
+    }
+    Shortcut {
+        sequence: "Ctrl+L"
+        onActivated: catalogPane.focusCommand()
+    }
+
+    QuitDialog {
+        id: quitDialog
+    }
+
+    // While shutting down: say so, and keep hands off the controls.
+    Popup {
+        objectName: "shutdownPopup"
+        visible: TaskController.shuttingDown
+        modal: true
+        closePolicy: Popup.NoAutoClose
+        anchors.centerIn: Overlay.overlay
+        padding: 20
+        contentItem: RowLayout {
+            spacing: 12
+            BusyIndicator {
+                running: TaskController.shuttingDown
+                Accessible.name: qsTr("Stopping")
+            }
+            Label {
+                text: qsTr("Stopping %n job(s)…", "", TaskController.model.running + TaskController.model.paused)
+                Accessible.role: Accessible.AlertMessage
+                Accessible.name: text
             }
         }
     }

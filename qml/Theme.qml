@@ -1,0 +1,55 @@
+pragma Singleton
+import QtQuick
+
+// The window's colours in one place: calm greys, one blue accent, and a colour per job state
+// that always comes with the state's name (colour is never the only signal).
+QtObject {
+    id: root
+
+    readonly property color window: "#eef0f3"
+    readonly property color pane: "#f8f9fb"
+    readonly property color base: "#ffffff"
+    readonly property color border: "#d5d9df"
+    readonly property color text: "#1f2328"
+    readonly property color muted: "#5b636d"
+    readonly property color accent: "#2f6fb0"
+    readonly property color selection: "#dbe8f6"
+    readonly property color hover: "#eef3f9"
+    readonly property color rowAlt: "#fafbfc"
+    readonly property color faultTint: "#fbf3ea"
+    readonly property color faultBorder: "#ecd2b5"
+    readonly property color errorBackground: "#fcebea"
+    readonly property color errorBorder: "#e7b3ae"
+    readonly property color errorText: "#8f1d1d"
+    readonly property color plotLine: "#2f6fb0"
+    readonly property color plotReference: "#c2571a"
+    readonly property string monospace: "DejaVu Sans Mono"
+
+    function stateBackground(key: string): color {
+        switch (key) {
+        case "queued": return "#e7e9ec";
+        case "starting": return "#e1ecf8";
+        case "running": return "#d6e6f8";
+        case "paused": return "#faecc8";
+        case "succeeded": return "#d8efdd";
+        case "failed": return "#f7dad8";
+        case "canceled": return "#e8e3ee";
+        case "timed_out": return "#fbe1cc";
+        default: return "#e7e9ec";
+        }
+    }
+
+    function stateForeground(key: string): color {
+        switch (key) {
+        case "queued": return "#464e58";
+        case "starting": return "#1d4f86";
+        case "running": return "#174f8c";
+        case "paused": return "#6e4b00";
+        case "succeeded": return "#1b6530";
+        case "failed": return "#951b1b";
+        case "canceled": return "#54456a";
+        case "timed_out": return "#853800";
+        default: return "#464e58";
+        }
+    }
+}

@@ -1,0 +1,192 @@
+// End to end through the real window: Main.qml from the app's resources, a real TaskController
+// and real workers. Jobs are started and one is canceled by mouse clicks on the controls a
+// person would use, found by objectName.
+
+#include "taskcontroller.h"
+
+#include <QtQml/QQmlApplicationEngine>
+#include <QtQml/QQmlExtensionPlugin>
+#include <QtQuick/QQuickItem>
+#include <QtQuick/QQuickWindow>
+#include <QtQuickControls2/QQuickStyle>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <memory>
+
+Q_IMPORT_QML_PLUGIN(Longrun_BackendPlugin)
+Q_IMPORT_QML_PLUGIN(Longrun_UiPlugin)
+
+using longrun::State;
+using longrun::TaskController;
+
+class tst_UiE2e : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void startThroughCatalogAndCancelOne();
+    void closeWithoutJobsClosesAtOnce();
+    void closeWithJobsAsksOnce();
+
+private:
+    QQuickItem *item(const QString &objectName) const;
+    void click(QQuickItem *target);
+
+    std::unique_ptr<TaskController> m_controller;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    QQuickWindow *m_window = nullptr;
+};
+
+void tst_UiE2e::initTestCase()
+{
+    QQuickStyle::setStyle(QStringLiteral("Fusion"));
+}
+
+void tst_UiE2e::init()
+{
+    m_controller = std::make_unique<TaskController>();
+    TaskController::setInstance(m_controller.get());
+    m_controller->reloadCatalog();
+    m_engine = std::make_unique<QQmlApplicationEngine>();
+    m_engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+    m_engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Longrun/Ui/Main.qml")));
+    QCOMPARE(m_engine->rootObjects().size(), 1);
+    m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
+    QVERIFY(m_window);
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->catalog()->indexOf(QStringLiteral("sleep")) >= 0, 10000);
+}
+
+void tst_UiE2e::cleanup()
+{
+    m_controller->cancelAll();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->hasActiveJobs(), 10000);
+    m_engine.reset();
+    m_window = nullptr;
+    TaskController::setInstance(nullptr);
+    m_controller.reset();
+}
+
+namespace {
+// Items a Repeater or a view creates are visual children only, so QObject::findChild misses
+// them: walk the item tree as well.
+QQuickItem *findItem(QQuickItem *parent, const QString &objectName)
+{
+    if (!parent)
+        return nullptr;
+    if (parent->objectName() == objectName)
+        return parent;
+    for (QQuickItem *child : parent->childItems()) {
+        if (QQuickItem *found = findItem(child, objectName))
+            return found;
+    }
+    return nullptr;
+}
+} // namespace
+
+QQuickItem *tst_UiE2e::item(const QString &objectName) const
+{
+    if (QQuickItem *found = findItem(m_window->contentItem(), objectName))
+        return found;
+    // Popups (the quit dialog) live in the overlay, which is not under the content item.
+    return findItem(m_window->contentItem()->parentItem(), objectName);
+}
+
+void tst_UiE2e::click(QQuickItem *target)
+{
+    QVERIFY(target);
+    QVERIFY(target->isVisible());
+    QVERIFY(target->isEnabled());
+    const QPoint centre = target->mapToScene(QPointF(target->width() / 2, target->height() / 2)).toPoint();
+    QVERIFY(QRect(QPoint(0, 0), m_window->size()).contains(centre));
+    QTest::mouseClick(m_window, Qt::LeftButton, {}, centre);
+}
+
+void tst_UiE2e::startThroughCatalogAndCancelOne()
+{
+    const int jobs = 6;
+    m_controller->setConcurrency(std::min(3, m_controller->maxConcurrency()));
+
+    // The overall bar must never move back: record every value it takes.
+    QList<double> samples;
+    connect(m_controller->model(), &longrun::TaskModel::overallProgressChanged, this,
+            [&] { samples << m_controller->model()->overallProgress(); });
+
+    click(item(QStringLiteral("kind_sleep")));
+    QQuickItem *seconds = item(QStringLiteral("field_sleep_seconds"));
+    QVERIFY(seconds);
+    seconds->setProperty("text", QStringLiteral("1.5"));
+    item(QStringLiteral("field_sleep_steps"))->setProperty("text", QStringLiteral("15"));
+    item(QStringLiteral("count_sleep"))->setProperty("value", jobs);
+    click(item(QStringLiteral("startButton_sleep")));
+    QCOMPARE(m_controller->model()->rowCount(), jobs);
+
+    // Cancel the first job with its own Cancel button, while it runs.
+    const int first = m_controller->model()->idAt(0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->model()->find(first)->state, State::Running, 10000);
+    const QString cancelName = QStringLiteral("cancelButton_%1").arg(first);
+    QTRY_VERIFY_WITH_TIMEOUT(item(cancelName) && item(cancelName)->isVisible(), 5000);
+    click(item(cancelName));
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->model()->find(first)->state, State::Canceled, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->model()->succeeded(), jobs - 1, 30000);
+    QCOMPARE(m_controller->model()->canceled(), 1);
+    for (int r = 1; r < jobs; ++r)
+        QCOMPARE(m_controller->model()->at(r).state, State::Succeeded);
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->model()->overallProgress(), 1.0, 10000);
+    QVERIFY(!samples.isEmpty());
+    for (qsizetype i = 1; i < samples.size(); ++i)
+        QVERIFY2(samples.at(i) >= samples.at(i - 1),
+                 qPrintable(QStringLiteral("overall progress went from %1 to %2").arg(samples.at(i - 1)).arg(samples.at(i))));
+
+    // The window tells the same story: the batch bar and the row's state badge.
+    QQuickItem *overall = item(QStringLiteral("overallProgress"));
+    QVERIFY(overall);
+    QCOMPARE(overall->property("value").toDouble(), 1.0);
+    QQuickItem *row = item(QStringLiteral("job_%1").arg(first));
+    QVERIFY(row);
+    QCOMPARE(row->property("stateName").toString(), QStringLiteral("Canceled"));
+}
+
+void tst_UiE2e::closeWithoutJobsClosesAtOnce()
+{
+    QVERIFY(!m_controller->hasActiveJobs());
+    QVERIFY(m_window->isVisible());
+    m_window->close();
+    QTRY_VERIFY(!m_window->isVisible());
+    QVERIFY(!m_controller->shuttingDown());
+}
+
+void tst_UiE2e::closeWithJobsAsksOnce()
+{
+    QVERIFY(m_controller->start(QStringLiteral("sleep"), {{QStringLiteral("seconds"), QStringLiteral("30")}}, 2));
+    QSignalSpy finished(m_controller.get(), &TaskController::shutdownFinished);
+    QObject *dialog = m_window->findChild<QObject *>(QStringLiteral("quitDialog"));
+    QVERIFY(dialog);
+
+    // "Keep running": nothing stops, the window stays.
+    m_window->close();
+    QVERIFY(m_window->isVisible());
+    QTRY_VERIFY(dialog->property("opened").toBool());
+    m_window->close(); // a second close while asking does not ask twice or quit
+    click(item(QStringLiteral("keepRunningButton")));
+    QTRY_VERIFY(!dialog->property("visible").toBool());
+    QVERIFY(m_controller->hasActiveJobs());
+    QVERIFY(!m_controller->shuttingDown());
+
+    // "Cancel jobs and quit": the controller shuts down without the GUI waiting on a worker.
+    m_window->close();
+    QTRY_VERIFY(dialog->property("opened").toBool());
+    click(item(QStringLiteral("quitAndCancelButton")));
+    QVERIFY(m_controller->shuttingDown());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+    QVERIFY(!m_controller->hasActiveJobs());
+}
+
+QTEST_MAIN(tst_UiE2e)
+
+#include "tst_ui_e2e.moc"
