@@ -3,6 +3,7 @@
 #include "catalog.h"
 #include "procutil.h"
 
+#include <QtCore/QFile>
 #include <QtTest/QTest>
 
 using namespace longrun;
@@ -34,6 +35,19 @@ private slots:
         QCOMPARE(*limit->min, 2.0);
         QVERIFY(m_catalog.find("checksum")->param("path")->required);
         QVERIFY(m_catalog.find("fault")->param("mode")->choices.contains("crash"));
+    }
+
+    // The jobs-file fuzzer checks against a copy of the catalog; it must not drift.
+    void fuzzCatalogIsCurrent()
+    {
+        QFile file(QStringLiteral(QT_TESTCASE_SOURCEDIR "/../fuzz/catalog.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QString error;
+        const auto copy = Catalog::parse(file.readAll(), &error);
+        QVERIFY2(copy, qPrintable(error));
+        QCOMPARE(copy->kindNames(), m_catalog.kindNames());
+        for (const KindSpec &kind : m_catalog.kinds)
+            QCOMPARE(copy->find(kind.name)->paramNames(), kind.paramNames());
     }
 
     void missingWorker()
