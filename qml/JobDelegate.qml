@@ -86,12 +86,15 @@ ItemDelegate {
 
         StateBadge {
             Layout.preferredWidth: 96
+            Layout.minimumWidth: 96
             stateKey: root.stateKey
             stateName: root.stateName
         }
 
+        // Takes what the fixed columns leave, never more: long parameters elide.
         ColumnLayout {
             Layout.fillWidth: true
+            Layout.preferredWidth: 100
             spacing: 3
 
             RowLayout {
@@ -125,8 +128,8 @@ ItemDelegate {
                 Layout.fillWidth: true
                 spacing: 8
                 ProgressBar {
-                    Layout.preferredWidth: 130
-                    Layout.maximumWidth: 130
+                    Layout.preferredWidth: 100
+                    Layout.maximumWidth: 100
                     visible: !root.isTerminal
                     value: root.progress
                     Accessible.name: qsTr("Progress of job %1").arg(root.jobId)
@@ -141,7 +144,8 @@ ItemDelegate {
                 }
                 Label {
                     Layout.fillWidth: true
-                    text: root.isTerminal ? (root.error !== "" ? root.error : root.resultSummary)
+                    // One line in the row; the details pane has the whole text.
+                    text: root.isTerminal ? (root.error !== "" ? root.error.split("\n")[0] : root.resultSummary)
                                           : root.progressText
                     color: root.isTerminal && root.error !== "" ? Theme.stateForeground(root.stateKey)
                                                                 : Theme.muted
@@ -155,8 +159,9 @@ ItemDelegate {
         }
 
         ColumnLayout {
-            Layout.preferredWidth: 62
-            Layout.maximumWidth: 62
+            Layout.preferredWidth: 84
+            Layout.minimumWidth: 84
+            Layout.maximumWidth: 84
             spacing: 3
             Label {
                 Layout.fillWidth: true
@@ -178,7 +183,8 @@ ItemDelegate {
 
         // Fixed width, right-aligned: the buttons line up from row to row.
         Item {
-            Layout.preferredWidth: 124
+            Layout.preferredWidth: 134
+            Layout.minimumWidth: 134
             Layout.fillHeight: true
             Row {
                 anchors.right: parent.right

@@ -74,7 +74,7 @@ ApplicationWindow {
 
             CatalogPane {
                 id: catalogPane
-                SplitView.preferredWidth: root.wide ? 320 : 280
+                SplitView.preferredWidth: root.wide ? 320 : 260
                 SplitView.minimumWidth: 230
             }
 
@@ -97,7 +97,7 @@ ApplicationWindow {
                     jobId: jobList.currentJobId
                     SplitView.preferredWidth: 380
                     SplitView.minimumWidth: 260
-                    SplitView.preferredHeight: 250
+                    SplitView.preferredHeight: 210
                     SplitView.minimumHeight: 120
                 }
             }

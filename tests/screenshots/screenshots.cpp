@@ -155,7 +155,7 @@ int main(int argc, char **argv)
     // A mixed batch: sleeps of different lengths, real computations, and a few demo failures.
     controller.start(QStringLiteral("mandelbrot"), params({{QStringLiteral("width"), QStringLiteral("640")},
                                                            {QStringLiteral("height"), QStringLiteral("480")}}));
-    controller.start(QStringLiteral("montecarlo-pi"), params({{QStringLiteral("samples"), QStringLiteral("60000000")}}));
+    controller.start(QStringLiteral("montecarlo-pi"), params({{QStringLiteral("samples"), QStringLiteral("1500000000")}}));
     controller.start(QStringLiteral("fault"), params({{QStringLiteral("mode"), QStringLiteral("exception")},
                                                       {QStringLiteral("delay"), QStringLiteral("0.5")}}));
     controller.start(QStringLiteral("primes"), params({{QStringLiteral("limit"), QStringLiteral("200000000")}}), 2);
@@ -186,7 +186,7 @@ int main(int argc, char **argv)
 
     // A failed job: its error and the last lines of stderr.
     const int flood = shot.find(QStringLiteral("fault"), [](const auto &row) {
-        return row.state == State::Failed && !row.stderrTail.isEmpty();
+        return row.state == State::Failed && row.params.contains(QStringLiteral("stderr-flood"));
     });
     shot.select(flood >= 0 ? flood : shot.find(QStringLiteral("fault"), [](const auto &row) {
         return row.state == State::Failed;
