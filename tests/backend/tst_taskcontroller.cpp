@@ -126,7 +126,9 @@ private slots:
         QFETCH(QString, message);
         QFETCH(QString, stderrContains);
         auto c = makeController(2);
-        c->setTimeoutSeconds(1.5);
+        // The hang modes need the short timeout; the 64 MiB stderr flood must not race it (a
+        // TSan-built worker alone needs about 1.8 s to write it).
+        c->setTimeoutSeconds(mode == u"stderr-flood" ? 20.0 : 1.5);
         QSignalSpy finished(c.get(), &TaskController::jobFinished);
         const int faulty = c->enqueue({job("fault", {{"mode", mode}, {"delay", "0.1"}})});
         const int healthy = c->enqueue({job("sleep", {{"seconds", "0.6"}, {"steps", "6"}})});
