@@ -104,7 +104,10 @@ int main(int argc, char **argv)
         [[maybe_unused]] const ssize_t n = ::read(s_signalPipe[0], &byte, 1);
         controller.shutdown();
     });
-    QObject::connect(&controller, &longrun::TaskController::shutdownFinished, &app, &QCoreApplication::quit);
+    // exit(), not quit(): since Qt 6 a QGuiApplication's quit() first asks every window to close,
+    // and the window refuses while a shutdown is under way, so quit() would never leave.
+    QObject::connect(&controller, &longrun::TaskController::shutdownFinished, &app,
+                     [] { QCoreApplication::exit(0); });
 
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));

@@ -81,6 +81,17 @@ inline QList<pid_t> descendantsOf(pid_t root)
     return found;
 }
 
+// Which of these processes are still alive (zombies count as gone).
+inline QList<pid_t> stillAlive(const QList<pid_t> &pids)
+{
+    QList<pid_t> alive;
+    for (const ProcInfo &p : allProcesses()) {
+        if (pids.contains(p.pid))
+            alive << p.pid;
+    }
+    return alive;
+}
+
 inline QString workerPath()
 {
     return qEnvironmentVariable("LONGRUN_WORKER");

@@ -216,13 +216,15 @@ private slots:
         QVERIFY(process.waitForStarted());
         const pid_t pid = static_cast<pid_t>(process.processId());
         QTRY_COMPARE_WITH_TIMEOUT(test::descendantsOf(pid).size() >= 5, true, 10000);
+        // Snapshot first: once longrun is gone, orphans would no longer be its descendants.
+        const QList<pid_t> children = test::descendantsOf(pid);
         ::kill(pid, signal);
         QVERIFY(process.waitForFinished(5000));
         QCOMPARE(process.exitStatus(), QProcess::NormalExit);
         QCOMPARE(process.exitCode(), exitCode);
         const QString out = QString::fromUtf8(process.readAllStandardOutput());
         QVERIFY2(out.contains(R"("canceled":4)"), qPrintable(out.right(400)));
-        QCOMPARE(test::descendantsOf(pid).size(), 0);
+        QCOMPARE(test::stillAlive(children), QList<pid_t>{});
     }
 
     // longrun killed outright: PDEATHSIG and the workers' own group kill clean up in 1 s.
@@ -240,14 +242,7 @@ private slots:
         QVERIFY(process.waitForFinished(5000));
         QElapsedTimer timer;
         timer.start();
-        auto anyAlive = [&children] {
-            const auto all = test::allProcesses();
-            for (const auto &p : all) {
-                if (children.contains(p.pid))
-                    return true;
-            }
-            return false;
-        };
+        auto anyAlive = [&children] { return !test::stillAlive(children).isEmpty(); };
         while (anyAlive() && timer.elapsed() < 3000)
             QTest::qWait(20);
         QVERIFY2(!anyAlive(), "a worker or its child outlived longrun");
