@@ -327,7 +327,8 @@ std::optional<Catalog> Catalog::load(const WorkerLaunch &launch, QString *error)
     QProcess process;
     process.start(launch.program, launch.arguments + QStringList{QStringLiteral("--list-kinds")});
     if (!process.waitForStarted(10000)) {
-        *error = QStringLiteral("cannot start the worker '%1': %2").arg(launch.program, process.errorString());
+        *error = QStringLiteral("cannot start the worker '%1': %2")
+                     .arg(launch.program, startFailureReason(process.errorString()));
         return std::nullopt;
     }
     process.closeWriteChannel();

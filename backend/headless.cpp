@@ -408,7 +408,7 @@ int runHeadless(const QStringList &arguments)
     parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("Jobs to run."), QStringLiteral("[JOB...]"));
 
     auto usageError = [](const QString &message) {
-        print(stderr, QStringLiteral("longrun: %1\nTry 'longrun --help'.\n").arg(message));
+        print(stderr, QStringLiteral("longrun: %1\nTry 'longrun --headless --help'.\n").arg(message));
         return 2;
     };
     if (!parser.parse(arguments))

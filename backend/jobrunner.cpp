@@ -440,10 +440,7 @@ void Driver::onStartFailed()
     if (m_phase == Phase::Done)
         return;
     const QString program = m_config.launch.program;
-    QString why = m_process.errorString();
-    // QProcess says "execve: No such file or directory": keep the part a person needs.
-    if (const qsizetype colon = why.indexOf(QStringLiteral(": ")); colon >= 0)
-        why = why.mid(colon + 2);
+    const QString why = startFailureReason(m_process.errorString());
     if (m_reason == Reason::Stop) {
         finish(State::Canceled, m_reasonText);
         return;

@@ -42,6 +42,12 @@ QString shellQuote(QString word)
     return QLatin1Char('\'') + word.replace(QLatin1Char('\''), QStringLiteral("'\\''")) + QLatin1Char('\'');
 }
 
+QString startFailureReason(const QString &processErrorString)
+{
+    const qsizetype colon = processErrorString.indexOf(QStringLiteral(": "));
+    return colon >= 0 ? processErrorString.mid(colon + 2) : processErrorString;
+}
+
 QString JobSpec::describeParams() const
 {
     QStringList parts;

@@ -67,6 +67,10 @@ struct JobSpec
 // Quotes a word so that splitCommandLine() (and a POSIX shell) gives it back unchanged.
 [[nodiscard]] QString shellQuote(QString word);
 
+// QProcess says "execvp: No such file or directory" when a program cannot start: keep the part
+// a person needs.
+[[nodiscard]] QString startFailureReason(const QString &processErrorString);
+
 // How a worker is started: the program and the arguments before anything of ours. Kept as one
 // replaceable piece so that the same frames can cross ssh or srun.
 struct WorkerLaunch

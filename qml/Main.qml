@@ -15,8 +15,9 @@ ApplicationWindow {
     readonly property alias jobDetails: jobDetails
 
     objectName: "mainWindow"
-    width: 1280
-    height: 800
+    // As large as the design wants, but never larger than the screen it opens on.
+    width: Math.min(1280, Screen.desktopAvailableWidth)
+    height: Math.min(800, Screen.desktopAvailableHeight)
     minimumWidth: 760
     minimumHeight: 500
     visible: true
@@ -42,7 +43,7 @@ ApplicationWindow {
     palette.dark: "#9aa1ab"
 
     // Closing with jobs alive asks once; with none it closes at once. While shutting down the
-    // window stays (main() quits when the controller says every worker is gone).
+    // window stays (main() exits when the controller says every worker is gone).
     onClosing: (close) => {
         if (TaskController.shuttingDown) {
             close.accepted = false;
