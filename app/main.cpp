@@ -1,32 +1,21 @@
 // longrun: the window, or with --headless the same engine for scripts and CI.
 
 #include "headless.h"
+#include "signalwatcher.h"
 #include "taskcontroller.h"
 
 #include <QtCore/QCommandLineParser>
-#include <QtCore/QSocketNotifier>
 #include <QtGui/QGuiApplication>
 #include <QtQml/QQmlApplicationEngine>
 #include <QtQml/QQmlExtensionPlugin>
 #include <QtQuickControls2/QQuickStyle>
 
-#include <csignal>
 #include <cstdio>
-#include <sys/socket.h>
-#include <unistd.h>
 
 Q_IMPORT_QML_PLUGIN(Longrun_BackendPlugin)
 Q_IMPORT_QML_PLUGIN(Longrun_UiPlugin)
 
 namespace {
-
-int s_signalPipe[2] = {-1, -1};
-
-void onSignal(int signal)
-{
-    const char byte = static_cast<char>(signal);
-    [[maybe_unused]] const ssize_t n = ::write(s_signalPipe[1], &byte, 1);
-}
 
 bool wantsHeadless(int argc, char **argv)
 {
@@ -90,20 +79,9 @@ int main(int argc, char **argv)
     }
 
     // A signal (logout, kill) asks no question: cancel everything and leave no process behind.
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s_signalPipe) == 0) {
-        struct sigaction action = {};
-        action.sa_handler = onSignal;
-        sigemptyset(&action.sa_mask);
-        action.sa_flags = SA_RESTART;
-        ::sigaction(SIGINT, &action, nullptr);
-        ::sigaction(SIGTERM, &action, nullptr);
-    }
-    QSocketNotifier notifier(s_signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, &controller, [&controller] {
-        char byte = 0;
-        [[maybe_unused]] const ssize_t n = ::read(s_signalPipe[0], &byte, 1);
-        controller.shutdown();
-    });
+    longrun::SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &longrun::SignalWatcher::signalled, &controller,
+                     [&controller] { controller.shutdown(); });
     // exit(), not quit(): since Qt 6 a QGuiApplication's quit() first asks every window to close,
     // and the window refuses while a shutdown is under way, so quit() would never leave.
     QObject::connect(&controller, &longrun::TaskController::shutdownFinished, &app,

@@ -2,6 +2,7 @@
 
 #include "background.h"
 #include "catalog.h"
+#include "signalwatcher.h"
 #include "taskcontroller.h"
 
 #include <QtCore/QCommandLineParser>
@@ -13,26 +14,16 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
-#include <QtCore/QSocketNotifier>
 #include <QtCore/QThreadPool>
 #include <QtCore/QTimer>
 
 #include <csignal>
 #include <cstdio>
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace longrun {
 
 namespace {
-
-int s_signalPipe[2] = {-1, -1};
-
-void onSignal(int signal)
-{
-    const char byte = static_cast<char>(signal);
-    [[maybe_unused]] const ssize_t n = ::write(s_signalPipe[1], &byte, 1);
-}
 
 void print(FILE *stream, const QString &text)
 {
@@ -100,7 +91,7 @@ private:
     void onRetrying(int id, State state, const QString &error);
     void statusLine(bool force);
     void printSummary();
-    void onSignal();
+    void onSignal(int signal);
 
     TaskController &m_controller;
     TaskModel &m_model;
@@ -307,12 +298,8 @@ void Cli::printSummary()
     print(stdout, table);
 }
 
-void Cli::onSignal()
+void Cli::onSignal(int signal)
 {
-    char byte = 0;
-    if (::read(s_signalPipe[0], &byte, 1) != 1)
-        return;
-    const int signal = static_cast<unsigned char>(byte);
     if (m_signal != 0) {
         // A second signal: no more waiting.
         m_controller.shutdown(0);
@@ -339,8 +326,8 @@ int Cli::run(const QList<JobSpec> &specs)
     });
     connect(&m_controller, &TaskController::shutdownFinished, &loop, &QEventLoop::quit);
 
-    QSocketNotifier notifier(s_signalPipe[0], QSocketNotifier::Read);
-    connect(&notifier, &QSocketNotifier::activated, this, &Cli::onSignal);
+    SignalWatcher signalWatcher;
+    connect(&signalWatcher, &SignalWatcher::signalled, this, &Cli::onSignal);
 
     QTimer status;
     connect(&status, &QTimer::timeout, this, [this] { statusLine(false); });
@@ -506,15 +493,6 @@ int runHeadless(const QStringList &arguments)
     controller.setConcurrency(concurrency);
     controller.setRetries(retries);
     controller.setTimeoutSeconds(timeout);
-
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s_signalPipe) != 0)
-        return usageError(QStringLiteral("cannot set up signal handling"));
-    struct sigaction action = {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    ::sigaction(SIGINT, &action, nullptr);
-    ::sigaction(SIGTERM, &action, nullptr);
 
     Cli cli(controller, json, ::isatty(STDERR_FILENO) == 1);
     const int status = cli.run(specs);

@@ -1,9 +1,7 @@
 #pragma once
 
-// Test helpers: real processes, looked up in /proc. Header-only, shared by the engine tests.
-
-#include "catalog.h"
-#include "jobtypes.h"
+// Test helpers: real processes, looked up in /proc. Header-only, no backend headers, shared by
+// the worker and engine tests.
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -55,12 +53,19 @@ inline QList<ProcInfo> allProcesses()
 }
 
 // Live processes in a process group.
+inline QList<pid_t> groupMembers(pid_t pgid)
+{
+    QList<pid_t> members;
+    for (const ProcInfo &p : allProcesses()) {
+        if (p.pgid == pgid)
+            members << p.pid;
+    }
+    return members;
+}
+
 inline int countInGroup(pid_t pgid)
 {
-    int n = 0;
-    for (const ProcInfo &p : allProcesses())
-        n += p.pgid == pgid ? 1 : 0;
-    return n;
+    return static_cast<int>(groupMembers(pgid).size());
 }
 
 // Live descendants of a process (children, grandchildren, ...).
@@ -100,15 +105,6 @@ inline QString workerPath()
 inline QString helperPath(const QString &name)
 {
     return QDir(qEnvironmentVariable("LONGRUN_TEST_HELPERS")).filePath(name);
-}
-
-inline JobSpec job(const QString &kind, const QList<QPair<QString, QString>> &params = {})
-{
-    JobSpec spec;
-    spec.kind = kind;
-    for (const auto &[key, value] : params)
-        spec.params << JobParam{key, {value}};
-    return spec;
 }
 
 } // namespace longrun::test

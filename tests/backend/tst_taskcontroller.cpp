@@ -1,6 +1,7 @@
 // TaskController + JobRunner against real worker processes: every fault mode, cancel, pause,
 // timeout, retry, races for exactly one terminal state, and shutdown leaving no process.
 
+#include "jobspecs.h"
 #include "procutil.h"
 #include "taskcontroller.h"
 

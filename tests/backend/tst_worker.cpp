@@ -4,6 +4,7 @@
 
 #include "framing.h"
 #include "messages.h"
+#include "procutil.h"
 
 #include <QByteArray>
 #include <QCryptographicHash>
@@ -75,28 +76,6 @@ QProcessEnvironment workerEnvironment()
                              + QStringLiteral("handle_segv=0:handle_abort=0"));
     }
     return env;
-}
-
-// Live (non-zombie) processes whose process group is `pgid`.
-QList<pid_t> groupMembers(pid_t pgid)
-{
-    QList<pid_t> members;
-    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
-    for (const QString &entry : entries) {
-        bool ok = false;
-        const int pid = entry.toInt(&ok);
-        if (!ok)
-            continue;
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray line = stat.readAll();
-        // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() > 2 && fields[0] != "Z" && fields[2].toInt() == pgid)
-            members.append(pid);
-    }
-    return members;
 }
 
 const Value *findValue(const Result &result, const std::string &key)
@@ -780,7 +759,7 @@ void tst_Worker::commandCancelLeavesNoProcess()
     QVERIFY(worker.pumpUntil([&] { return !worker.messages().empty(); }, 5000));
     const pid_t pid = worker.pid();
     // The worker, sh and two sleeps, all in the worker's own group.
-    QVERIFY(worker.pumpUntil([&] { return groupMembers(pid).size() >= 4; }, 5000));
+    QVERIFY(worker.pumpUntil([&] { return longrun::test::groupMembers(pid).size() >= 4; }, 5000));
     QElapsedTimer timer;
     timer.start();
     worker.send(Cancel{});
@@ -788,7 +767,7 @@ void tst_Worker::commandCancelLeavesNoProcess()
     qInfo("canceled in %lld ms", static_cast<long long>(timer.elapsed()));
     QCOMPARE(worker.exitCode(), 1);
     QCOMPARE(worker.errorText(), QStringLiteral("canceled"));
-    QTRY_VERIFY_WITH_TIMEOUT(groupMembers(pid).isEmpty(), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(longrun::test::groupMembers(pid).isEmpty(), 2000);
 }
 
 void tst_Worker::parentDeathKillsWorker()
@@ -808,7 +787,7 @@ void tst_Worker::parentDeathKillsWorker()
     QVERIFY(shell.waitForFinished(5000));
     QElapsedTimer timer;
     timer.start();
-    QTRY_VERIFY_WITH_TIMEOUT(groupMembers(pid).isEmpty(), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(longrun::test::groupMembers(pid).isEmpty(), 2000);
     qInfo("worker gone %lld ms after its parent", static_cast<long long>(timer.elapsed()));
 }
 
@@ -1030,7 +1009,7 @@ void tst_Worker::stdinCloseExits()
     const qint64 ms = timer.elapsed();
     qInfo("%s exited %lld ms after stdin closed", qPrintable(kind), static_cast<long long>(ms));
     QVERIFY2(ms < 3000, qPrintable(QString::number(ms)));
-    QTRY_VERIFY_WITH_TIMEOUT(groupMembers(pid).isEmpty(), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(longrun::test::groupMembers(pid).isEmpty(), 2000);
 }
 
 void tst_Worker::progressIsThrottled_data()
@@ -1166,10 +1145,10 @@ void tst_Worker::faults()
         QVERIFY(worker.wellFormed());
         QCOMPARE(worker.exitCode(), 0);
         // The worker is gone, its grandchild is still in its group for the app to sweep.
-        const QList<pid_t> left = groupMembers(pid);
+        const QList<pid_t> left = longrun::test::groupMembers(pid);
         QCOMPARE(left.size(), 1);
         ::kill(-pid, SIGKILL);
-        QTRY_VERIFY_WITH_TIMEOUT(groupMembers(pid).isEmpty(), 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(longrun::test::groupMembers(pid).isEmpty(), 2000);
     } else {
         QFAIL("mode without a test");
     }
