@@ -31,6 +31,8 @@ QString describeSignal(int signal)
 namespace {
 
 constexpr qsizetype kStderrTailBytes = 8 * 1024;
+constexpr int kRunnerNice = 5;
+constexpr int kWorkerNice = 10;
 constexpr qsizetype kMaxPendingPoints = 8192;
 
 QVariant toVariant(const proto::Value &v)
@@ -160,7 +162,7 @@ void Driver::start()
     // GUI thread or the threads reading their frames), and death with this thread.
     m_process.setChildProcessModifier([] {
         ::setpgid(0, 0);
-        ::setpriority(PRIO_PROCESS, 0, 10);
+        ::setpriority(PRIO_PROCESS, 0, kWorkerNice);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     });
 
@@ -550,6 +552,11 @@ JobRunner::JobRunner(int jobId, int attempt, JobSpec spec, RunnerConfig config,
 
 void JobRunner::run()
 {
+    // Reading frames costs next to nothing, unless a worker floods: then eight busy runner
+    // threads would outweigh the GUI thread. Nice is per thread on Linux: the runners sit
+    // between the GUI thread (0) and the workers (10, set in the child), so neither the GUI
+    // nor the reading of frames is ever starved. (A pool thread keeps it; all of them run jobs.)
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kRunnerNice);
     if (m_control->stopRequest() != JobControl::Stop::None) {
         RunnerUpdate update;
         update.jobId = m_jobId;

@@ -22,7 +22,8 @@ fi
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLONGRUN_BENCH=ON \
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
-cmake --build "$build" -j2 --target bench_engine bench_protocol bench_model longrun-worker
+cmake --build "$build" -j2 --target bench_engine bench_protocol bench_model bench_ui longrun-worker \
+    fakeworker
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -50,6 +51,8 @@ step "python multiprocessing ($py_jobs jobs x $repeats repeats)"
 python3 tests/bench/mp_baseline.py --repeats "$repeats" --jobs "$py_jobs" | tee "$out/python.jsonl"
 step "GUI thread under load: $gui_jobs jobs, 8 at a time"
 "$bin/bench_engine" gui "$gui_jobs" | tee -a "$out/engine.jsonl" | cut -c1-120
+step "the window under load: $gui_jobs flooding jobs, 8 at a time, scrolling and clicking"
+"$bin/bench_ui" "$build/tests/fakeworker" "$gui_jobs" | tee -a "$out/engine.jsonl" | cut -c1-120
 step "memory"
 "$bin/bench_engine" memory | tee -a "$out/engine.jsonl" | cut -c1-120
 step "cancel latency ($cancel_repeats repeats)"
