@@ -207,9 +207,14 @@ bool TaskController::start(const QString &kind, const QVariantMap &params, int c
     job.kind = kind;
     for (auto it = params.begin(); it != params.end(); ++it) {
         const ParamSpec *param = spec->param(it.key());
+        if (!param) {
+            fail(tr("%1: unknown parameter '%2' (known: %3)")
+                     .arg(kind, it.key(), spec->paramNames().join(QStringLiteral(", "))));
+            return false;
+        }
         const QString text = it.value().toString();
         // An empty optional field means "the default".
-        if (!param || (text.isEmpty() && !param->required && param->type != u"argv"))
+        if (text.isEmpty() && !param->required && param->type != u"argv")
             continue;
         job.params << JobParam{it.key(), param->fromText(text), param->type == u"argv"};
     }

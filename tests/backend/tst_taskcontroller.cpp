@@ -457,6 +457,40 @@ private slots:
         QCOMPARE(c->model()->overallProgress(), 0.0);
     }
 
+    // What the window calls: typed text, empty meaning the default, every mistake an error.
+    void startFromTheWindow()
+    {
+        auto c = makeController(2);
+        QString error;
+        const auto catalog = Catalog::load({test::workerPath(), {}}, &error);
+        QVERIFY2(catalog, qPrintable(error));
+        c->catalog()->setCatalog(*catalog);
+        QSignalSpy errors(c.get(), &TaskController::errorOccurred);
+        QSignalSpy finished(c.get(), &TaskController::jobFinished);
+
+        QVERIFY(c->start("primes", {{"limit", "1000"}}, 3));
+        QVERIFY(c->start("sleep", {{"seconds", ""}, {"steps", "2"}}, 1)); // empty: the default
+        QCOMPARE(c->model()->rowCount(), 4);
+        QCOMPARE(c->model()->at(3).spec.describeParams(), QStringLiteral("steps=2"));
+        c->cancel(c->model()->at(3).id);
+
+        QVERIFY(!c->start("primes", {{"limit", "x"}}, 1));
+        QCOMPARE(errors.last().first().toString(),
+                 QStringLiteral("primes: parameter 'limit' must be an integer from 2 to 1000000000000, got 'x'"));
+        QVERIFY(!c->start("primes", {{"lmit", "5"}}, 1));
+        QCOMPARE(errors.last().first().toString(), QStringLiteral("primes: unknown parameter 'lmit' (known: limit)"));
+        QVERIFY(!c->start("nope", {}, 1));
+        QVERIFY(!c->start("primes", {}, 0));
+        QVERIFY(!c->startCommand("sh -c 'unterminated"));
+        QCOMPARE(errors.last().first().toString(), QStringLiteral("unterminated ' quote in the command"));
+        QVERIFY(c->startCommand("sh -c 'exit 0'", "/tmp"));
+        QCOMPARE(errors.count(), 5);
+        QCOMPARE(c->model()->rowCount(), 5); // no job was added by a mistake
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 5, 20000);
+        QCOMPARE(c->model()->at(0).resultValues.value("count").toInt(), 168);
+        QCOMPARE(c->model()->at(4).state, State::Succeeded);
+    }
+
     void concurrencyLimitIsHonoured()
     {
         auto c = makeController(3);
