@@ -8,7 +8,9 @@ namespace longrun {
 QString formatDuration(qint64 ms)
 {
     ms = std::max<qint64>(0, ms);
-    // Short jobs are common: "0.4s" says more than "0:00".
+    // Short jobs are common: "40 ms" and "0.4s" say more than "0:00".
+    if (ms < 1000)
+        return QStringLiteral("%1 ms").arg(ms);
     if (ms < 10000)
         return QStringLiteral("%1s").arg(static_cast<double>(ms) / 1000.0, 0, 'f', 1);
     const qint64 totalSeconds = (ms + 500) / 1000;

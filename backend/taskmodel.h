@@ -167,7 +167,7 @@ private:
     QElapsedTimer m_clock;
 };
 
-// "0.4s", "42s", "1:05", "1:02:03".
+// "40 ms", "4.2s", "42s", "1:05", "1:02:03".
 [[nodiscard]] QString formatDuration(qint64 ms);
 
 } // namespace longrun

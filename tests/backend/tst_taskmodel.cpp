@@ -171,8 +171,9 @@ private slots:
 
     void formatting()
     {
-        QCOMPARE(formatDuration(0), QStringLiteral("0.0s"));
-        QCOMPARE(formatDuration(420), QStringLiteral("0.4s"));
+        QCOMPARE(formatDuration(0), QStringLiteral("0 ms"));
+        QCOMPARE(formatDuration(420), QStringLiteral("420 ms"));
+        QCOMPARE(formatDuration(4240), QStringLiteral("4.2s"));
         QCOMPARE(formatDuration(42000), QStringLiteral("42s"));
         QCOMPARE(formatDuration(65000), QStringLiteral("1:05"));
         QCOMPARE(formatDuration(3723000), QStringLiteral("1:02:03"));
