@@ -220,7 +220,7 @@ void Cli::onFinished(int id, State state)
     print(stdout, QStringLiteral("%1 #%2 %3  %4  (%5)\n")
                       .arg(mark)
                       .arg(id)
-                      .arg(clip(m_model.data(m_model.index(m_model.rowOf(id)), TaskModel::TitleRole).toString(), 48),
+                      .arg(clip(row->title(), 48),
                            clip(what, 110), formatDuration(m_model.elapsedMs(*row))));
     statusLine(true);
 }
@@ -284,7 +284,7 @@ void Cli::printSummary()
         const QString what = row.state == State::Succeeded ? row.resultSummary : row.error;
         table += QStringLiteral("%1  %2  %3  %4  %5\n")
                      .arg(row.id, 5)
-                     .arg(clip(m_model.data(m_model.index(r), TaskModel::TitleRole).toString(), 36), -36)
+                     .arg(clip(row.title(), 36), -36)
                      .arg(stateKey(row.state), -10)
                      .arg(formatDuration(m_model.elapsedMs(row)), 7)
                      .arg(clip(what, 60));

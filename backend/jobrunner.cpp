@@ -46,15 +46,6 @@ QVariant toVariant(const proto::Value &v)
     return {};
 }
 
-// Drops every other point: keeps the shape of a long series at half the memory.
-void decimate(QList<QPointF> &points)
-{
-    qsizetype out = 0;
-    for (qsizetype i = 0; i < points.size(); i += 2)
-        points[out++] = points[i];
-    points.resize(out);
-}
-
 // Lives on the pool thread for one attempt; owns the QProcess.
 class Driver final : public QObject
 {
@@ -388,7 +379,7 @@ void Driver::handle(proto::WorkerMessage &&message)
                         m_pendingPoints.append(QPointF(p.x, p.y));
                 }
                 if (m_pendingPoints.size() > kMaxPendingPoints)
-                    decimate(m_pendingPoints);
+                    halveDensity(m_pendingPoints);
                 m_dirty = true;
             } else if constexpr (std::is_same_v<T, proto::Result>) {
                 JobResult result;

@@ -4,6 +4,14 @@
 
 namespace longrun {
 
+void halveDensity(QList<QPointF> &points)
+{
+    qsizetype out = 0;
+    for (qsizetype i = 0; i < points.size(); i += 2)
+        points[out++] = points[i];
+    points.resize(out);
+}
+
 UpdateInbox::UpdateInbox(QObject *receiver, std::function<void()> drain)
     : m_receiver(receiver)
     , m_drain(std::move(drain))

@@ -44,6 +44,10 @@ struct RunnerUpdate
     std::optional<JobResult> result;
 };
 
+// Drops every other point: a long plot series keeps its whole history (start included) and its
+// shape at half the memory. Used by the runner's pending batch and the model's stored series.
+void halveDensity(QList<QPointF> &points);
+
 // Many producers (pool threads), one consumer (the GUI thread). One queued call wakes the
 // consumer however many updates arrive before it runs, so a flood costs one event per batch.
 class UpdateInbox final

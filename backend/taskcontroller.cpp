@@ -177,16 +177,8 @@ int TaskController::enqueue(const QList<JobSpec> &specs)
         if (m_retries > 0)
             m_retriesLeft.insert(id, m_retries);
     }
-    if (wasIdle) {
-        m_batchClock.start();
-        m_lastDone = 0.0;
-        m_lastTickMs = 0;
-        m_rate = 0.0;
-        m_throughput = 0.0;
-        m_etaSeconds = -1.0;
-        m_tickTimer.start();
-        emit activeJobsChanged();
-    }
+    if (wasIdle)
+        beginBatch();
     emit jobsAdded(first, static_cast<int>(specs.size()));
     dispatch();
     return first;
@@ -337,12 +329,29 @@ void TaskController::apply(RunnerUpdate &update)
     }
     m_retriesLeft.remove(id);
     emit jobFinished(id, terminal);
-    if (!hasActiveJobs()) {
-        m_tickTimer.stop();
-        tick();
-        emit activeJobsChanged();
-        emit batchFinished();
-    }
+    endBatchIfIdle();
+}
+
+void TaskController::beginBatch()
+{
+    m_batchClock.start();
+    m_lastDone = 0.0;
+    m_lastTickMs = 0;
+    m_rate = 0.0;
+    m_throughput = 0.0;
+    m_etaSeconds = -1.0;
+    m_tickTimer.start();
+    emit activeJobsChanged();
+}
+
+void TaskController::endBatchIfIdle()
+{
+    if (hasActiveJobs())
+        return;
+    m_tickTimer.stop();
+    tick(); // the final figures of the batch
+    emit activeJobsChanged();
+    emit batchFinished();
 }
 
 void TaskController::saveImage(int id, const JobResult &result)
@@ -392,11 +401,7 @@ bool TaskController::cancel(int id)
         m_retriesLeft.remove(id);
         m_model.finish(id, State::Canceled, tr("canceled before it started"), {}, std::nullopt);
         emit jobFinished(id, State::Canceled);
-        if (!hasActiveJobs()) {
-            m_tickTimer.stop();
-            emit activeJobsChanged();
-            emit batchFinished();
-        }
+        endBatchIfIdle();
         return true;
     }
     const auto it = m_active.find(id);
@@ -434,14 +439,8 @@ bool TaskController::retry(int id)
     const bool wasIdle = !hasActiveJobs();
     m_model.requeue(id);
     m_queue.push_back(id);
-    if (wasIdle) {
-        m_batchClock.start();
-        m_lastDone = 0.0;
-        m_lastTickMs = 0;
-        m_rate = 0.0;
-        m_tickTimer.start();
-        emit activeJobsChanged();
-    }
+    if (wasIdle)
+        beginBatch();
     dispatch();
     return true;
 }
@@ -461,11 +460,7 @@ void TaskController::cancelAll()
         m_retriesLeft.remove(id);
         active.control->requestStop(m_shuttingDown ? JobControl::Stop::Shutdown : JobControl::Stop::Cancel);
     }
-    if (!hasActiveJobs()) {
-        m_tickTimer.stop();
-        emit activeJobsChanged();
-        emit batchFinished();
-    }
+    endBatchIfIdle();
 }
 
 int TaskController::clearFinished()

@@ -136,6 +136,10 @@ private:
     void apply(RunnerUpdate &update);
     void saveImage(int id, const JobResult &result);
     void tick();
+    // A batch starts when jobs arrive while none is queued or running, and ends when the last
+    // one reaches a terminal state it keeps.
+    void beginBatch();
+    void endBatchIfIdle();
     void checkShutdownDone();
     void fail(const QString &message);
 

@@ -94,7 +94,7 @@ QVariant TaskModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
     case TitleRole:
-        return row.params.isEmpty() ? row.spec.kind : row.spec.kind + QStringLiteral(" · ") + row.params;
+        return row.title();
     case IdRole: return row.id;
     case KindRole: return row.spec.kind;
     case ParamsRole: return row.params;
@@ -167,8 +167,12 @@ int TaskModel::finished() const
 
 void TaskModel::startBatchIfIdle()
 {
-    if (batchRunning())
-        return;
+    if (!batchRunning())
+        resetBatch();
+}
+
+void TaskModel::resetBatch()
+{
     ++m_batch;
     m_batchUnits = 0;
     m_batchSum = 0.0;
@@ -299,13 +303,8 @@ void TaskModel::appendPoints(int id, const QList<QPointF> &points)
         return;
     TaskRow &row = m_rows[r];
     row.series.append(points);
-    while (row.series.size() > kMaxSeriesPoints) {
-        // Halve the density rather than drop the start: the plot keeps its whole history.
-        qsizetype out = 0;
-        for (qsizetype i = 0; i < row.series.size(); i += 2)
-            row.series[out++] = row.series[i];
-        row.series.resize(out);
-    }
+    while (row.series.size() > kMaxSeriesPoints)
+        halveDensity(row.series);
     emitRow(r, {SeriesRole});
 }
 
@@ -428,10 +427,7 @@ int TaskModel::removeFinished()
     if (removed > 0) {
         if (!batchRunning()) {
             // Nothing left of the batch: the bar starts from zero with the next job.
-            ++m_batch;
-            m_batchUnits = 0;
-            m_batchSum = 0.0;
-            m_lastOverall = 0.0;
+            resetBatch();
             emit overallProgressChanged();
         }
         emit countsChanged();

@@ -47,6 +47,12 @@ struct TaskRow
     // Overall-progress bookkeeping.
     quint64 batch = 0;
     double counted = 0.0;
+
+    // "primes · limit=1000": what the job list and the CLI call the job.
+    [[nodiscard]] QString title() const
+    {
+        return params.isEmpty() ? spec.kind : spec.kind + QStringLiteral(" · ") + params;
+    }
 };
 
 class TaskModel : public QAbstractListModel
@@ -156,6 +162,7 @@ private:
     void changeState(TaskRow &row, State to, bool notify = true);
     void setCounted(TaskRow &row, double value, bool notify = true);
     void startBatchIfIdle();
+    void resetBatch();
     void emitRow(int row, const QList<int> &roles);
 
     QList<TaskRow> m_rows;
