@@ -175,8 +175,18 @@ void TaskModel::resetBatch()
 {
     ++m_batch;
     m_batchUnits = 0;
-    m_batchSum = 0.0;
+    m_batchComplete = 0;
+    m_batchPartial = 0.0;
     m_lastOverall = 0.0;
+}
+
+double TaskModel::batchRatio() const
+{
+    if (m_batchUnits <= 0)
+        return 0.0;
+    if (m_batchComplete >= m_batchUnits)
+        return 1.0;
+    return std::clamp((m_batchComplete + std::max(0.0, m_batchPartial)) / m_batchUnits, 0.0, 1.0);
 }
 
 void TaskModel::setCounted(TaskRow &row, double value, bool notify)
@@ -185,9 +195,15 @@ void TaskModel::setCounted(TaskRow &row, double value, bool notify)
         return;
     if (value <= row.counted)
         return;
-    m_batchSum += value - row.counted;
-    row.counted = value;
-    const double overall = m_batchUnits > 0 ? std::min(1.0, m_batchSum / m_batchUnits) : 0.0;
+    if (value >= 1.0) {
+        m_batchPartial -= row.counted;
+        ++m_batchComplete;
+        row.counted = 1.0;
+    } else {
+        m_batchPartial += value - row.counted;
+        row.counted = value;
+    }
+    const double overall = batchRatio();
     // Sums of doubles can wobble in the last bit; the bar must not.
     if (overall > m_lastOverall) {
         m_lastOverall = overall;
@@ -221,7 +237,7 @@ void TaskModel::addJobs(const QList<JobSpec> &specs, int firstId)
     }
     m_counts[static_cast<std::size_t>(State::Queued)] += static_cast<int>(specs.size());
     m_batchUnits += static_cast<int>(specs.size());
-    m_lastOverall = m_batchUnits > 0 ? std::min(1.0, m_batchSum / m_batchUnits) : 0.0;
+    m_lastOverall = batchRatio();
     endInsertRows();
     emit countsChanged();
     emit overallProgressChanged();
@@ -383,7 +399,7 @@ void TaskModel::requeue(int id)
     ++m_batchUnits;
     row.batch = m_batch;
     row.counted = 0.0;
-    m_lastOverall = std::min(1.0, m_batchSum / m_batchUnits);
+    m_lastOverall = batchRatio();
     --m_counts[static_cast<std::size_t>(row.state)];
     ++m_counts[static_cast<std::size_t>(State::Queued)];
     row.state = State::Queued;

@@ -118,7 +118,8 @@ public:
     Q_INVOKABLE int idAt(int row) const;
     [[nodiscard]] double overallProgress() const;
     [[nodiscard]] int batchSize() const { return m_batchUnits; }
-    [[nodiscard]] double batchDone() const { return m_batchSum; }
+    // Units of the batch done: whole jobs finished plus the fractions of those still going.
+    [[nodiscard]] double batchDone() const { return m_batchComplete + m_batchPartial; }
     [[nodiscard]] bool batchRunning() const;
     [[nodiscard]] int count(State s) const { return m_counts[static_cast<std::size_t>(s)]; }
     [[nodiscard]] int queued() const { return count(State::Queued); }
@@ -161,6 +162,7 @@ Q_SIGNALS:
 private:
     void changeState(TaskRow &row, State to, bool notify = true);
     void setCounted(TaskRow &row, double value, bool notify = true);
+    [[nodiscard]] double batchRatio() const;
     void startBatchIfIdle();
     void resetBatch();
     void emitRow(int row, const QList<int> &roles);
@@ -169,7 +171,10 @@ private:
     std::array<int, kStateCount> m_counts{};
     quint64 m_batch = 1;
     int m_batchUnits = 0;
-    double m_batchSum = 0.0;
+    // Finished units are counted whole, apart from the running sum of fractions, so a batch
+    // whose jobs are all done reads exactly 1.0 (a sum of fractions can end at 0.9999999).
+    int m_batchComplete = 0;
+    double m_batchPartial = 0.0;
     double m_lastOverall = 0.0;
     QElapsedTimer m_clock;
 };
