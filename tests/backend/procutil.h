@@ -13,6 +13,11 @@
 
 namespace longrun::test {
 
+// How long a test waits for something that should happen soon before calling it a hang. Only a
+// hang detector: generous, because the sanitizer builds on a busy 2-core machine run 5-20x
+// slower. Timing requirements are asserted separately, with their own bounds.
+inline constexpr int kHangMs = 60000;
+
 struct ProcInfo
 {
     pid_t pid = 0;

@@ -42,7 +42,7 @@ private slots:
         QVERIFY(app.waitForStarted());
         const pid_t pid = static_cast<pid_t>(app.processId());
         // Two workers, the command's shell and its two sleeps.
-        QTRY_COMPARE_WITH_TIMEOUT(test::descendantsOf(pid).size() >= 5, true, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(test::descendantsOf(pid).size() >= 5, true, test::kHangMs);
 
         // Snapshot first: once the app is gone, orphans would no longer be its descendants.
         const QList<pid_t> children = test::descendantsOf(pid);

@@ -215,7 +215,7 @@ private slots:
                        "sleep:seconds=60"});
         QVERIFY(process.waitForStarted());
         const pid_t pid = static_cast<pid_t>(process.processId());
-        QTRY_COMPARE_WITH_TIMEOUT(test::descendantsOf(pid).size() >= 5, true, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(test::descendantsOf(pid).size() >= 5, true, test::kHangMs);
         // Snapshot first: once longrun is gone, orphans would no longer be its descendants.
         const QList<pid_t> children = test::descendantsOf(pid);
         ::kill(pid, signal);
@@ -236,7 +236,7 @@ private slots:
                        "command:argv=sh -c 'sleep 300 & sleep 300; wait'"});
         QVERIFY(process.waitForStarted());
         const pid_t pid = static_cast<pid_t>(process.processId());
-        QTRY_COMPARE_WITH_TIMEOUT(test::descendantsOf(pid).size() >= 5, true, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(test::descendantsOf(pid).size() >= 5, true, test::kHangMs);
         const QList<pid_t> children = test::descendantsOf(pid);
         ::kill(pid, SIGKILL);
         QVERIFY(process.waitForFinished(5000));
