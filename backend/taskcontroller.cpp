@@ -217,7 +217,8 @@ bool TaskController::start(const QString &kind, const QVariantMap &params, int c
     return enqueue(QList<JobSpec>(count, job)) > 0;
 }
 
-bool TaskController::startCommand(const QString &commandLine, const QString &workingDirectory)
+bool TaskController::startCommand(const QString &commandLine, const QString &workingDirectory,
+                                  bool terminal)
 {
     QString problem;
     const std::optional<QStringList> argv = splitCommandLine(commandLine, &problem);
@@ -232,12 +233,19 @@ bool TaskController::startCommand(const QString &commandLine, const QString &wor
     QVariantMap params{{QStringLiteral("argv"), commandLine}};
     if (!workingDirectory.isEmpty())
         params.insert(QStringLiteral("cwd"), workingDirectory);
+    if (!terminal)
+        params.insert(QStringLiteral("tty"), QStringLiteral("false"));
     return start(QStringLiteral("command"), params, 1);
+}
+
+QString TaskController::localPath(const QUrl &url)
+{
+    return url.isLocalFile() ? url.toLocalFile() : url.toString();
 }
 
 void TaskController::loadJobsFile(const QUrl &file)
 {
-    const QString path = file.isLocalFile() ? file.toLocalFile() : file.toString();
+    const QString path = localPath(file);
     const Catalog catalog = m_catalog.catalog();
     struct Parsed
     {

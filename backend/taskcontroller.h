@@ -93,8 +93,13 @@ public:
 
     // For QML. Each returns false (and emits errorOccurred) when it cannot do what was asked.
     Q_INVOKABLE bool start(const QString &kind, const QVariantMap &params, int count = 1);
-    Q_INVOKABLE bool startCommand(const QString &commandLine, const QString &workingDirectory = {});
+    // `terminal`: run the command on a pseudo-terminal (the worker's default), so programs that
+    // draw progress only for a terminal do so; false gives it plain pipes.
+    Q_INVOKABLE bool startCommand(const QString &commandLine, const QString &workingDirectory = {},
+                                  bool terminal = true);
     Q_INVOKABLE void loadJobsFile(const QUrl &file);
+    // A file or folder dialog's URL as the local path a job parameter expects.
+    Q_INVOKABLE static QString localPath(const QUrl &url);
     Q_INVOKABLE bool cancel(int id);
     Q_INVOKABLE bool pause(int id);
     Q_INVOKABLE bool resume(int id);

@@ -40,7 +40,7 @@ private:
     static const TaskRow &row(TaskController &c, int id) { return *c.model()->find(id); }
 
     // Waits until nothing is queued or running, and checks every worker pid seen is gone.
-    static bool waitIdle(TaskController &c, int timeoutMs = 30000)
+    static bool waitIdle(TaskController &c, int timeoutMs = test::kHangMs)
     {
         QElapsedTimer timer;
         timer.start();
@@ -75,14 +75,14 @@ private slots:
                                       job("montecarlo-pi", {{"samples", "200000"}, {"seed", "3"}}),
                                       job("mandelbrot", {{"width", "64"}, {"height", "48"}}),
                                       job("sleep", {{"seconds", "0.2"}, {"steps", "4"}})});
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 4, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 4, test::kHangMs);
         QCOMPARE(row(*c, first).state, State::Succeeded);
         QCOMPARE(row(*c, first).resultValues.value("count").toLongLong(), 664579LL);
         QCOMPARE(row(*c, first + 1).state, State::Succeeded);
         QVERIFY(std::abs(row(*c, first + 1).resultValues.value("estimate").toDouble() - M_PI) < 0.05);
         QVERIFY(!row(*c, first + 1).series.isEmpty());
         QCOMPARE(row(*c, first + 2).state, State::Succeeded);
-        QTRY_VERIFY_WITH_TIMEOUT(row(*c, first + 2).imageUrl.isLocalFile(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(row(*c, first + 2).imageUrl.isLocalFile(), test::kHangMs);
         QImage image(row(*c, first + 2).imageUrl.toLocalFile());
         QCOMPARE(image.size(), QSize(64, 48));
         QCOMPARE(row(*c, first + 3).state, State::Succeeded);
@@ -133,7 +133,7 @@ private slots:
         QSignalSpy finished(c.get(), &TaskController::jobFinished);
         const int faulty = c->enqueue({job("fault", {{"mode", mode}, {"delay", "0.1"}})});
         const int healthy = c->enqueue({job("sleep", {{"seconds", "0.6"}, {"steps", "6"}})});
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, test::kHangMs);
         const TaskRow &bad = row(*c, faulty);
         QCOMPARE(static_cast<int>(bad.state), expected);
         QVERIFY2(bad.error.contains(message), qPrintable(bad.error));
@@ -173,7 +173,7 @@ private slots:
         c->setWorkerLaunch({program, {}});
         QSignalSpy finished(c.get(), &TaskController::jobFinished);
         const int id = c->enqueue({job("sleep"), job("sleep")});
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, test::kHangMs);
         QCOMPARE(row(*c, id).state, State::Failed);
         QVERIFY2(row(*c, id).error.startsWith(QStringLiteral("cannot start the worker '%1'").arg(program)),
                  qPrintable(row(*c, id).error));
@@ -216,7 +216,7 @@ private slots:
         QElapsedTimer timer;
         timer.start();
         const int id = c->enqueue({job("sleep")});
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, test::kHangMs);
         QCOMPARE(static_cast<int>(row(*c, id).state), expected);
         QVERIFY2(row(*c, id).error.contains(message), qPrintable(row(*c, id).error));
         if (mode == u"flood") {
@@ -233,10 +233,10 @@ private slots:
     {
         auto c = makeController(1);
         const int id = c->enqueue({job("sleep", {{"seconds", "30"}})});
-        QTRY_COMPARE_WITH_TIMEOUT(row(*c, id).state, State::Running, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, id).state, State::Running, test::kHangMs);
         QTRY_VERIFY(row(*c, id).pid > 0);
         ::kill(static_cast<pid_t>(row(*c, id).pid), SIGKILL);
-        QTRY_COMPARE_WITH_TIMEOUT(row(*c, id).state, State::Failed, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, id).state, State::Failed, test::kHangMs);
         QCOMPARE(row(*c, id).error, QStringLiteral("the worker was killed by SIGKILL (Killed)"));
         expectNoProcessLeft(*c);
     }
@@ -254,8 +254,8 @@ private slots:
         const int running = first;
         const int paused = first + 1;
         const int queued = first + 2;
-        QTRY_COMPARE_WITH_TIMEOUT(row(*c, running).state, State::Running, 10000);
-        QTRY_COMPARE_WITH_TIMEOUT(row(*c, paused).state, State::Running, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, running).state, State::Running, test::kHangMs);
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, paused).state, State::Running, test::kHangMs);
         QCOMPARE(row(*c, queued).state, State::Queued);
 
         // Queued: removed at once, never started.
@@ -264,20 +264,20 @@ private slots:
         QCOMPARE(row(*c, queued).pid, 0);
 
         QVERIFY(c->pause(paused));
-        QTRY_COMPARE_WITH_TIMEOUT(row(*c, paused).state, State::Paused, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, paused).state, State::Paused, test::kHangMs);
         const double progressAtPause = row(*c, paused).progress;
 
         QElapsedTimer timer;
         timer.start();
         QVERIFY(c->cancel(running));
-        QTRY_COMPARE_WITH_TIMEOUT(row(*c, running).state, State::Canceled, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, running).state, State::Canceled, test::kHangMs);
         // Cooperative: the worker heard the Cancel frame; no signal was needed.
         QVERIFY2(timer.elapsed() < 2500, qPrintable(QString::number(timer.elapsed())));
         QCOMPARE(row(*c, running).error, QStringLiteral("canceled"));
 
         QCOMPARE(row(*c, paused).progress, progressAtPause);
         QVERIFY(c->cancel(paused));
-        QTRY_COMPARE_WITH_TIMEOUT(row(*c, paused).state, State::Canceled, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, paused).state, State::Canceled, test::kHangMs);
         QVERIFY(!c->cancel(paused)); // twice: nothing more happens
         QTRY_COMPARE(finished.count(), 3);
         QTest::qWait(100);
@@ -291,7 +291,7 @@ private slots:
         auto c = makeController(1);
         c->setTimeoutSeconds(1.5);
         const int id = c->enqueue({job("sleep", {{"seconds", "1"}, {"steps", "10"}})});
-        QTRY_COMPARE_WITH_TIMEOUT(row(*c, id).state, State::Running, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, id).state, State::Running, test::kHangMs);
         QVERIFY(c->pause(id));
         QTRY_COMPARE(row(*c, id).state, State::Paused);
         const double atPause = row(*c, id).progress;
@@ -299,7 +299,7 @@ private slots:
         QCOMPARE(row(*c, id).state, State::Paused);
         QCOMPARE(row(*c, id).progress, atPause);
         QVERIFY(c->resume(id));
-        QTRY_COMPARE_WITH_TIMEOUT(row(*c, id).state, State::Succeeded, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, id).state, State::Succeeded, test::kHangMs);
         // Elapsed excludes the pause.
         QVERIFY(c->model()->elapsedMs(row(*c, id)) < 1800);
     }
@@ -309,7 +309,7 @@ private slots:
         auto c = makeController(1);
         c->setTimeoutSeconds(0.5);
         const int id = c->enqueue({job("fault", {{"mode", "ignore-sigterm"}, {"delay", "0"}})});
-        QTRY_COMPARE_WITH_TIMEOUT(row(*c, id).state, State::TimedOut, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, id).state, State::TimedOut, test::kHangMs);
         QCOMPARE(row(*c, id).error, QStringLiteral("timed out after 0.5 s"));
         expectNoProcessLeft(*c);
     }
@@ -320,32 +320,32 @@ private slots:
         QSignalSpy finished(c.get(), &TaskController::jobFinished);
         QSignalSpy retrying(c.get(), &TaskController::jobRetrying);
         const int id = c->enqueue({job("fault", {{"mode", "exit-nonzero"}, {"delay", "0"}})});
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, test::kHangMs);
         QCOMPARE(row(*c, id).attempt, 1);
         QVERIFY(c->retry(id));
         QVERIFY(!isTerminal(row(*c, id).state)); // queued, and dispatched at once: a slot is free
         QCOMPARE(row(*c, id).attempt, 2);
         QVERIFY(row(*c, id).error.isEmpty());
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, test::kHangMs);
         QCOMPARE(row(*c, id).state, State::Failed);
 
         c->setRetries(2);
         const int automatic = c->enqueue({job("fault", {{"mode", "exit-nonzero"}, {"delay", "0"}})});
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, test::kHangMs);
         QCOMPARE(retrying.count(), 2);
         QCOMPARE(row(*c, automatic).attempt, 3);
         QCOMPARE(row(*c, automatic).state, State::Failed);
 
         // A user's cancel is never retried automatically, and succeeded jobs cannot be retried.
         const int canceled = c->enqueue({job("sleep", {{"seconds", "30"}})});
-        QTRY_COMPARE_WITH_TIMEOUT(row(*c, canceled).state, State::Running, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, canceled).state, State::Running, test::kHangMs);
         c->cancel(canceled);
-        QTRY_COMPARE_WITH_TIMEOUT(row(*c, canceled).state, State::Canceled, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, canceled).state, State::Canceled, test::kHangMs);
         QTest::qWait(200);
         QCOMPARE(row(*c, canceled).attempt, 1);
         QCOMPARE(retrying.count(), 2);
         const int ok = c->enqueue({job("sleep", {{"seconds", "0"}})});
-        QTRY_COMPARE_WITH_TIMEOUT(row(*c, ok).state, State::Succeeded, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, ok).state, State::Succeeded, test::kHangMs);
         QVERIFY(!c->retry(ok));
     }
 
@@ -393,7 +393,7 @@ private slots:
             c->cancelAll();
             c->shutdown();
         } else if (race == u"pause") {
-            QTRY_COMPARE_WITH_TIMEOUT(row(*c, first).state, State::Running, 10000);
+            QTRY_COMPARE_WITH_TIMEOUT(row(*c, first).state, State::Running, test::kHangMs);
             c->pause(first);
             c->cancel(first);
             c->cancelAll();
@@ -425,14 +425,14 @@ private slots:
                 spec.params = {JobParam{"argv", {"sh", "-c", "sleep 300 & sleep 300 & wait"}, true}};
         }
         c->enqueue(specs);
-        QTRY_COMPARE_WITH_TIMEOUT(c->activeCount(), 8, 10000);
-        QTRY_COMPARE_WITH_TIMEOUT(c->model()->running(), 8, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(c->activeCount(), 8, test::kHangMs);
+        QTRY_COMPARE_WITH_TIMEOUT(c->model()->running(), 8, test::kHangMs);
         QTest::qWait(300); // let the commands start their children
         QSignalSpy done(c.get(), &TaskController::shutdownFinished);
         QElapsedTimer timer;
         timer.start();
         c->shutdown();
-        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, test::kHangMs);
         QVERIFY2(timer.elapsed() < 3500, qPrintable(QString::number(timer.elapsed())));
         QCOMPARE(c->model()->canceled(), 50);
         QCOMPARE(c->enqueue({job("sleep")}), -1);
@@ -444,7 +444,7 @@ private slots:
     {
         auto c = makeController(1);
         const int first = c->enqueue({job("sleep", {{"seconds", "0"}}), job("sleep", {{"seconds", "30"}})});
-        QTRY_COMPARE_WITH_TIMEOUT(row(*c, first).state, State::Succeeded, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, first).state, State::Succeeded, test::kHangMs);
         const double before = c->model()->overallProgress();
         QVERIFY(before >= 0.5);
         QCOMPARE(c->clearFinished(), 1);
@@ -483,12 +483,22 @@ private slots:
         QVERIFY(!c->start("primes", {}, 0));
         QVERIFY(!c->startCommand("sh -c 'unterminated"));
         QCOMPARE(errors.last().first().toString(), QStringLiteral("unterminated ' quote in the command"));
-        QVERIFY(c->startCommand("sh -c 'exit 0'", "/tmp"));
+        QVERIFY(c->startCommand("sh -c 'pwd; exit 0'", "/tmp"));
+        // The same program on a terminal (the default) and on plain pipes.
+        const QString whereIsOutput = QStringLiteral("sh -c 'if [ -t 1 ]; then echo terminal; else echo pipe; fi'");
+        QVERIFY(c->startCommand(whereIsOutput));
+        QVERIFY(c->startCommand(whereIsOutput, {}, false));
         QCOMPARE(errors.count(), 5);
-        QCOMPARE(c->model()->rowCount(), 5); // no job was added by a mistake
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 5, 20000);
+        QCOMPARE(c->model()->rowCount(), 7); // no job was added by a mistake
+        QVERIFY(c->model()->at(6).spec.describeParams().endsWith(QStringLiteral("tty=false")));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 7, test::kHangMs);
         QCOMPARE(c->model()->at(0).resultValues.value("count").toInt(), 168);
         QCOMPARE(c->model()->at(4).state, State::Succeeded);
+        QCOMPARE(c->model()->at(4).resultValues.value("output_tail").toString(), QStringLiteral("/tmp"));
+        QCOMPARE(c->model()->at(5).resultValues.value("output_tail").toString(), QStringLiteral("terminal"));
+        QCOMPARE(c->model()->at(6).resultValues.value("output_tail").toString(), QStringLiteral("pipe"));
+
+        QCOMPARE(TaskController::localPath(QUrl::fromLocalFile("/tmp/a b#c.json")), QStringLiteral("/tmp/a b#c.json"));
     }
 
     void concurrencyLimitIsHonoured()
