@@ -61,6 +61,12 @@ Pane {
         onAccepted: TaskController.loadJobsFile(jobsFileDialog.selectedFile)
     }
 
+    FolderDialog {
+        id: cwdDialog
+        title: qsTr("Working folder of the command")
+        onAccepted: cwdField.text = TaskController.localPath(cwdDialog.selectedFolder)
+    }
+
     ScrollView {
         id: scroll
         anchors.fill: parent
@@ -176,12 +182,45 @@ Pane {
                     Accessible.name: qsTr("Working folder")
                 }
                 Button {
+                    id: cwdBrowse
+                    objectName: "cwdBrowseButton"
+                    text: qsTr("Browse…")
+                    onClicked: cwdDialog.open()
+                    Accessible.name: qsTr("Choose the working folder")
+                    ToolTip.visible: cwdBrowse.hovered
+                    ToolTip.text: qsTr("Choose the folder the command runs in")
+                    ToolTip.delay: 600
+                }
+            }
+
+            RowLayout {
+                Layout.fillWidth: true
+                Layout.leftMargin: 10
+                Layout.rightMargin: 10
+                spacing: 8
+                CheckBox {
+                    id: terminalCheck
+                    objectName: "commandTerminalCheck"
+                    Layout.fillWidth: true
+                    checked: true
+                    text: qsTr("On a terminal")
+                    Accessible.name: qsTr("Run the command on a terminal")
+                    Accessible.description: terminalTip.text
+                    ToolTip {
+                        id: terminalTip
+                        visible: terminalCheck.hovered
+                        delay: 600
+                        text: qsTr("Many programs draw their progress only when they see a terminal. "
+                                   + "Untick to give the program plain pipes instead.")
+                    }
+                }
+                Button {
                     id: runButton
                     objectName: "runCommandButton"
                     text: qsTr("Run")
                     enabled: commandField.text.trim() !== "" && !TaskController.shuttingDown
                     onClicked: {
-                        if (TaskController.startCommand(commandField.text, cwdField.text))
+                        if (TaskController.startCommand(commandField.text, cwdField.text, terminalCheck.checked))
                             commandField.clear();
                     }
                     ToolTip.visible: runButton.hovered

@@ -1,5 +1,6 @@
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import Longrun.Backend
 
@@ -34,24 +35,47 @@ ColumnLayout {
         elide: Text.ElideRight
     }
 
-    TextField {
-        id: textField
-        objectName: root.named ? "field_" + root.kind + "_" + root.name : ""
+    FileDialog {
+        id: pathDialog
+        title: qsTr("Choose the file for %1").arg(root.name)
+        onAccepted: textField.text = TaskController.localPath(pathDialog.selectedFile)
+    }
+
+    RowLayout {
         Layout.fillWidth: true
         visible: root.type !== "bool" && root.type !== "choice"
-        text: root.modelData.defaultText
-        selectByMouse: true
-        placeholderText: root.type === "argv" ? qsTr("program and arguments, e.g. sh -c 'sleep 3'")
-                       : root.type === "path" ? qsTr("a path, e.g. /etc/os-release")
-                       : root.modelData.defaultText !== "" ? qsTr("default: %1").arg(root.modelData.defaultText)
-                       : ""
-        inputMethodHints: root.type === "int" ? Qt.ImhFormattedNumbersOnly
-                        : root.type === "real" ? Qt.ImhFormattedNumbersOnly : Qt.ImhNone
-        Accessible.name: root.name
-        Accessible.description: root.valid ? root.modelData.description : root.problem
-        ToolTip.visible: textField.hovered && root.modelData.description !== ""
-        ToolTip.text: root.modelData.description
-        ToolTip.delay: 600
+        spacing: 6
+
+        TextField {
+            id: textField
+            objectName: root.named ? "field_" + root.kind + "_" + root.name : ""
+            Layout.fillWidth: true
+            text: root.modelData.defaultText
+            selectByMouse: true
+            placeholderText: root.type === "argv" ? qsTr("program and arguments, e.g. sh -c 'sleep 3'")
+                           : root.type === "path" ? qsTr("a path, e.g. /etc/os-release")
+                           : root.modelData.defaultText !== "" ? qsTr("default: %1").arg(root.modelData.defaultText)
+                           : ""
+            inputMethodHints: root.type === "int" ? Qt.ImhFormattedNumbersOnly
+                            : root.type === "real" ? Qt.ImhFormattedNumbersOnly : Qt.ImhNone
+            Accessible.name: root.name
+            Accessible.description: root.valid ? root.modelData.description : root.problem
+            ToolTip.visible: textField.hovered && root.modelData.description !== ""
+            ToolTip.text: root.modelData.description
+            ToolTip.delay: 600
+        }
+
+        Button {
+            id: browseButton
+            objectName: root.named ? "browse_" + root.kind + "_" + root.name : ""
+            visible: root.type === "path"
+            text: qsTr("Browse…")
+            onClicked: pathDialog.open()
+            Accessible.name: qsTr("Choose a file for %1").arg(root.name)
+            ToolTip.visible: browseButton.hovered
+            ToolTip.text: qsTr("Pick the file in a dialog")
+            ToolTip.delay: 600
+        }
     }
 
     CheckBox {

@@ -34,6 +34,8 @@ private slots:
     void init();
     void cleanup();
     void startThroughCatalogAndCancelOne();
+    void commandWithoutTerminal();
+    void pathFieldsHaveBrowse();
     void closeWithoutJobsClosesAtOnce();
     void closeWithJobsAsksOnce();
 
@@ -155,6 +157,44 @@ void tst_UiE2e::startThroughCatalogAndCancelOne()
     QQuickItem *row = item(QStringLiteral("job_%1").arg(first));
     QVERIFY(row);
     QCOMPARE(row->property("stateName").toString(), QStringLiteral("Canceled"));
+}
+
+void tst_UiE2e::commandWithoutTerminal()
+{
+    // Typed into the command field, "On a terminal" unticked by a click, started with Run.
+    QQuickItem *field = item(QStringLiteral("commandField"));
+    QVERIFY(field);
+    field->setProperty("text", QStringLiteral("sh -c 'if [ -t 1 ]; then echo terminal; else echo pipe; fi'"));
+    QQuickItem *terminal = item(QStringLiteral("commandTerminalCheck"));
+    QVERIFY(terminal);
+    QCOMPARE(terminal->property("checked").toBool(), true);
+    click(terminal);
+    QCOMPARE(terminal->property("checked").toBool(), false);
+    QSignalSpy finished(m_controller.get(), &TaskController::jobFinished);
+    click(item(QStringLiteral("runCommandButton")));
+    QCOMPARE(m_controller->model()->rowCount(), 1);
+    QCOMPARE(field->property("text").toString(), QString()); // cleared once started
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kHangMs);
+    const longrun::TaskRow &row = m_controller->model()->at(0);
+    QCOMPARE(row.state, State::Succeeded);
+    QVERIFY2(row.params.endsWith(QStringLiteral("tty=false")), qPrintable(row.params));
+    QCOMPARE(row.resultValues.value(QStringLiteral("output_tail")).toString(), QStringLiteral("pipe"));
+}
+
+void tst_UiE2e::pathFieldsHaveBrowse()
+{
+    // A path parameter (checksum's file) can be picked with the mouse, not only typed.
+    click(item(QStringLiteral("kind_checksum")));
+    QQuickItem *browse = item(QStringLiteral("browse_checksum_path"));
+    QVERIFY(browse);
+    QTRY_VERIFY(browse->isVisible());
+    QVERIFY(browse->isEnabled());
+    // Number fields have none.
+    click(item(QStringLiteral("kind_primes")));
+    QQuickItem *numberBrowse = item(QStringLiteral("browse_primes_limit"));
+    QVERIFY(numberBrowse);
+    QVERIFY(!numberBrowse->isVisible());
+    QVERIFY(item(QStringLiteral("cwdBrowseButton")));
 }
 
 void tst_UiE2e::closeWithoutJobsClosesAtOnce()
