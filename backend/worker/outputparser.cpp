@@ -21,6 +21,94 @@ bool isAlnum(char c)
     return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+bool isAlpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+std::string_view trimmedRight(std::string_view s)
+{
+    while (!s.empty() && s.back() == ' ')
+        s.remove_suffix(1);
+    return s;
+}
+
+// A size unit as programs print it: B, kB, KB, K, KiB, MB, M, MiB, ... (any case), "bytes".
+// Returns the factor in bytes, or 0 for a word that is not a size unit.
+double sizeUnitFactor(std::string_view unit)
+{
+    if (unit.empty() || unit.size() > 5)
+        return 0.0;
+    std::string lower(unit);
+    for (char &c : lower)
+        c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    if (lower == "b" || lower == "bytes")
+        return 1.0;
+    constexpr std::string_view prefixes = "kmgtp";
+    const std::size_t power = prefixes.find(lower[0]);
+    if (power == std::string_view::npos)
+        return 0.0;
+    const std::string_view rest = std::string_view(lower).substr(1);
+    const bool binary = rest == "ib";
+    if (!binary && rest != "b" && !rest.empty())
+        return 0.0;
+    double factor = 1.0;
+    for (std::size_t i = 0; i <= power; ++i)
+        factor *= binary ? 1024.0 : 1000.0;
+    return factor;
+}
+
+// A decimal number ending at `end` (exclusive) that starts a word: "12", "12.5". Returns its
+// start, or npos.
+std::size_t numberBefore(std::string_view line, std::size_t end)
+{
+    std::size_t begin = end;
+    bool dot = false;
+    while (begin > 0) {
+        const char c = line[begin - 1];
+        if (isDigit(c)) {
+            --begin;
+        } else if (c == '.' && !dot && begin < end) {
+            dot = true;
+            --begin;
+        } else {
+            break;
+        }
+    }
+    if (begin == end || line[begin] == '.' || end - begin > 20)
+        return std::string_view::npos;
+    if (begin > 0 && (isAlnum(line[begin - 1]) || line[begin - 1] == '.' || line[begin - 1] == '/'))
+        return std::string_view::npos;
+    return begin;
+}
+
+// A decimal number starting at `begin`: returns its end, or npos.
+std::size_t numberAfter(std::string_view line, std::size_t begin)
+{
+    std::size_t end = begin;
+    bool dot = false;
+    while (end < line.size()) {
+        const char c = line[end];
+        if (isDigit(c)) {
+            ++end;
+        } else if (c == '.' && !dot && end > begin && end + 1 < line.size()
+                   && isDigit(line[end + 1])) {
+            dot = true;
+            ++end;
+        } else {
+            break;
+        }
+    }
+    return end == begin || end - begin > 20 ? std::string_view::npos : end;
+}
+
+double toDouble(std::string_view text)
+{
+    double value = 0.0;
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    return value;
+}
+
 // Cuts at most `max` bytes without splitting a UTF-8 sequence.
 std::string_view utf8Prefix(std::string_view s, std::size_t max)
 {
@@ -62,6 +150,11 @@ std::optional<double> OutputParser::lastPercentage(std::string_view line)
         // "1.2.3%" is a version, not progress.
         if (begin == end || line[begin] == '.' || (begin > 0 && (line[begin - 1] == '.')))
             continue;
+        // "286 MiB ==> 45%" or "-> 45%": the result of a conversion (zstd's compression
+        // ratio), not how far the work is.
+        if (const std::string_view before = trimmedRight(line.substr(0, begin));
+            before.ends_with("=>") || before.ends_with("->"))
+            continue;
         double value = 0.0;
         const auto [ptr, ec] = std::from_chars(line.data() + begin, line.data() + end, value);
         if (ec == std::errc{} && ptr == line.data() + end && value >= 0.0 && value <= 100.0)
@@ -95,10 +188,11 @@ std::optional<double> OutputParser::lastRatio(std::string_view line, bool needTe
             if (needTerminator)
                 continue;
         } else {
+            // "45/100: crate" (cargo) is a count; "12/05:30" is not.
             const char after = line[end];
-            if (isAlnum(after) || after == '/' || after == ':'
-                || ((after == '.' || after == ',')
-                    && (end + 1 == line.size() || isDigit(line[end + 1]))))
+            const bool digitFollows = end + 1 < line.size() && isDigit(line[end + 1]);
+            if (isAlnum(after) || after == '/' || (after == ':' && digitFollows)
+                || ((after == '.' || after == ',') && (end + 1 == line.size() || digitFollows)))
                 continue;
         }
         std::uint64_t n = 0;
@@ -107,6 +201,92 @@ std::optional<double> OutputParser::lastRatio(std::string_view line, bool needTe
         std::from_chars(line.data() + slash + 1, line.data() + end, m);
         if (m > 0 && n <= m)
             found = static_cast<double>(n) / static_cast<double>(m);
+    }
+    return found;
+}
+
+std::optional<double> OutputParser::lastCountOf(std::string_view line)
+{
+    std::optional<double> found;
+    for (std::size_t of = line.find(" of "); of != std::string_view::npos;
+         of = line.find(" of ", of + 1)) {
+        const std::size_t nEnd = of;
+        std::size_t nBegin = nEnd;
+        while (nBegin > 0 && isDigit(line[nBegin - 1]))
+            --nBegin;
+        const std::size_t mBegin = of + 4;
+        std::size_t mEnd = mBegin;
+        while (mEnd < line.size() && isDigit(line[mEnd]))
+            ++mEnd;
+        if (nBegin == nEnd || mEnd == mBegin || nEnd - nBegin > 15 || mEnd - mBegin > 15)
+            continue;
+        // Whole numbers as words: "step 3 of 10", "(3 of 10)", "file 3 of 10:".
+        if (nBegin > 0 && (isAlnum(line[nBegin - 1]) || line[nBegin - 1] == '.'
+                           || line[nBegin - 1] == '/' || line[nBegin - 1] == ':'))
+            continue;
+        if (mEnd < line.size()) {
+            const char after = line[mEnd];
+            const bool digitFollows = mEnd + 1 < line.size() && isDigit(line[mEnd + 1]);
+            if (isAlnum(after) || after == '/' || after == '%'
+                || ((after == '.' || after == ',' || after == ':') && digitFollows))
+                continue;
+        }
+        std::uint64_t n = 0;
+        std::uint64_t m = 0;
+        std::from_chars(line.data() + nBegin, line.data() + nEnd, n);
+        std::from_chars(line.data() + mBegin, line.data() + mEnd, m);
+        if (m > 0 && n <= m)
+            found = static_cast<double>(n) / static_cast<double>(m);
+    }
+    return found;
+}
+
+std::optional<double> OutputParser::lastSizeRatio(std::string_view line)
+{
+    std::optional<double> found;
+    for (std::size_t slash = line.find('/'); slash != std::string_view::npos;
+         slash = line.find('/', slash + 1)) {
+        // Left: "112 MiB ", "12.5MB" or "45.0" (the unit then comes after M only).
+        std::size_t pos = slash;
+        while (pos > 0 && line[pos - 1] == ' ')
+            --pos;
+        std::size_t unitBegin = pos;
+        while (unitBegin > 0 && isAlpha(line[unitBegin - 1]))
+            --unitBegin;
+        const std::string_view leftUnit = line.substr(unitBegin, pos - unitBegin);
+        pos = unitBegin;
+        while (!leftUnit.empty() && pos > 0 && line[pos - 1] == ' ')
+            --pos;
+        const std::size_t nEnd = pos;
+        const std::size_t nBegin = numberBefore(line, nEnd);
+        if (nBegin == std::string_view::npos)
+            continue;
+        // Right: " 286 MiB", "50MB", "100.0 MB".
+        pos = slash + 1;
+        while (pos < line.size() && line[pos] == ' ')
+            ++pos;
+        const std::size_t mBegin = pos;
+        const std::size_t mEnd = numberAfter(line, mBegin);
+        if (mEnd == std::string_view::npos)
+            continue;
+        pos = mEnd;
+        while (pos < line.size() && line[pos] == ' ')
+            ++pos;
+        std::size_t unitEnd = pos;
+        while (unitEnd < line.size() && isAlpha(line[unitEnd]))
+            ++unitEnd;
+        const std::string_view rightUnit = line.substr(pos, unitEnd - pos);
+        // "12.3 MB/s": a rate, not an amount of a total.
+        if (unitEnd < line.size() && (line[unitEnd] == '/' || isDigit(line[unitEnd])))
+            continue;
+        const double rightFactor = sizeUnitFactor(rightUnit);
+        const double leftFactor = leftUnit.empty() ? rightFactor : sizeUnitFactor(leftUnit);
+        if (rightFactor <= 0.0 || leftFactor <= 0.0)
+            continue;
+        const double n = toDouble(line.substr(nBegin, nEnd - nBegin)) * leftFactor;
+        const double m = toDouble(line.substr(mBegin, mEnd - mBegin)) * rightFactor;
+        if (m > 0.0 && n <= m)
+            found = n / m;
     }
     return found;
 }
@@ -195,10 +375,19 @@ void OutputParser::endUpdate(Stream &stream, bool newline)
 {
     const std::string_view update = trimmed(stream.line);
     if (!update.empty()) {
-        if (auto percent = lastPercentage(update))
+        if (auto percent = lastPercentage(update)) {
             setFraction(*percent / 100.0);
-        else if (auto ratio = lastRatio(update, false); ratio && *ratio < 1.0)
-            setFraction(*ratio);
+        } else {
+            // Counts first ("[3/10]", "3 of 10": where in the whole job), then amounts
+            // ("12 MiB / 50 MiB"). A count with N == M names the item being worked on.
+            std::optional<double> count = lastRatio(update, false);
+            if (!count || *count >= 1.0)
+                count = lastCountOf(update);
+            if (count && *count < 1.0)
+                setFraction(*count);
+            else if (auto amount = lastSizeRatio(update))
+                setFraction(*amount);
+        }
         setText(update);
     }
     if (newline) {

@@ -5,10 +5,12 @@
 // pipes); each stream is parsed incrementally:
 // - `\n` and `\r` both end an update (progress bars redraw with `\r` and no newline);
 // - ANSI escape sequences (CSI, OSC, other ESC x) and other control characters are dropped;
-// - progress is the last percentage on an update ("42%", "42.5 %"), else the last N/M
-//   ("[3/10]", "3/10 files"); rates, ratios and times are not mistaken for it;
-// - an N/M with N == M is not taken: "file.bin (1/1)" (xz) or "[2/2]" says which item is being
-//   worked on, and taking it as 100% would pin the (monotone) bar there for the whole job;
+// - progress is the last percentage on an update ("42%", "42.5 %"), else the last count
+//   ("[3/10]", "3/10 files", "45/100: crate", "step 3 of 10"), else the last amount of a total
+//   ("112 MiB / 286 MiB", "12.5MB/50MB", "45.0/100.0 MB"); rates, times, dates and a
+//   percentage after an arrow ("==> 45%", a compression ratio) are not mistaken for it;
+// - a count with N == M is not taken: "file.bin (1/1)" (xz) or "[2/2]" says which item is
+//   being worked on, and taking it as 100% would pin the (monotone) bar there for the whole job;
 // - the unterminated tail of a stream counts too, carefully: a percentage is complete once its
 //   `%` arrived, an N/M only once M is followed by a non-digit.
 // Progress only ever goes up. Main thread only.
@@ -46,6 +48,9 @@ public:
     [[nodiscard]] static std::optional<double> lastPercentage(std::string_view line);
     [[nodiscard]] static std::optional<double> lastRatio(std::string_view line,
                                                          bool needTerminator);
+    // "3 of 10" as a fraction; "12 MiB / 50 MiB", "12.5MB/50MB", "45.0/100.0 MB" as a fraction.
+    [[nodiscard]] static std::optional<double> lastCountOf(std::string_view line);
+    [[nodiscard]] static std::optional<double> lastSizeRatio(std::string_view line);
 
 private:
     enum class Escape { None, Esc, Csi, Osc, OscEsc };
