@@ -58,9 +58,8 @@ double sizeUnitFactor(std::string_view unit)
     return factor;
 }
 
-// A decimal number ending at `end` (exclusive) that starts a word: "12", "12.5". Returns its
-// start, or npos.
-std::size_t numberBefore(std::string_view line, std::size_t end)
+// Where the digits (with at most one '.') that end at `end` (exclusive) begin; `end` if none.
+std::size_t decimalStart(std::string_view line, std::size_t end)
 {
     std::size_t begin = end;
     bool dot = false;
@@ -75,6 +74,14 @@ std::size_t numberBefore(std::string_view line, std::size_t end)
             break;
         }
     }
+    return begin;
+}
+
+// A decimal number ending at `end` (exclusive) that starts a word: "12", "12.5". Returns its
+// start, or npos.
+std::size_t numberBefore(std::string_view line, std::size_t end)
+{
+    const std::size_t begin = decimalStart(line, end);
     if (begin == end || line[begin] == '.' || end - begin > 20)
         return std::string_view::npos;
     if (begin > 0 && (isAlnum(line[begin - 1]) || line[begin - 1] == '.' || line[begin - 1] == '/'))
@@ -134,19 +141,7 @@ std::optional<double> OutputParser::lastPercentage(std::string_view line)
         std::size_t end = percent;
         while (end > 0 && line[end - 1] == ' ')
             --end;
-        std::size_t begin = end;
-        bool dot = false;
-        while (begin > 0) {
-            const char c = line[begin - 1];
-            if (isDigit(c)) {
-                --begin;
-            } else if (c == '.' && !dot && begin < end) {
-                dot = true;
-                --begin;
-            } else {
-                break;
-            }
-        }
+        const std::size_t begin = decimalStart(line, end);
         // "1.2.3%" is a version, not progress.
         if (begin == end || line[begin] == '.' || (begin > 0 && (line[begin - 1] == '.')))
             continue;
