@@ -7,8 +7,10 @@
 #include "text.h"
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -19,6 +21,7 @@
 #include <termios.h>
 #include <thread>
 #include <utility>
+#include <vector>
 #include <unistd.h>
 
 namespace longrun::worker {
@@ -146,6 +149,67 @@ void sweepGroup()
     ::closedir(proc);
 }
 
+// Every live process below us: the program, what it started, and what left our process group
+// (setsid, a daemon's double fork). runCommand makes us a child subreaper, so the orphans among
+// them are re-parented to us, not to init: walking parent links from us finds them all.
+std::vector<pid_t> liveDescendants()
+{
+    std::vector<std::pair<pid_t, pid_t>> links; // (pid, parent)
+    DIR *proc = ::opendir("/proc");
+    if (proc == nullptr)
+        return {};
+    while (const dirent *entry = ::readdir(proc)) {
+        char *end = nullptr;
+        const long pid = std::strtol(entry->d_name, &end, 10);
+        if (pid <= 0 || *end != '\0')
+            continue;
+        char path[64];
+        std::snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        const Fd stat(::open(path, O_RDONLY | O_CLOEXEC));
+        char text[512];
+        const ssize_t n = stat.valid() ? ::read(stat.get(), text, sizeof text - 1) : -1;
+        if (n <= 0)
+            continue;
+        text[n] = '\0';
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+        const char *close = std::strrchr(text, ')');
+        char state = 0;
+        long parent = 0;
+        if (close == nullptr || std::sscanf(close + 1, " %c %ld", &state, &parent) != 2
+            || state == 'Z' || state == 'X')
+            continue;
+        links.emplace_back(static_cast<pid_t>(pid), static_cast<pid_t>(parent));
+    }
+    ::closedir(proc);
+    std::vector<pid_t> found{getpid()};
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        for (const auto &[pid, parent] : links) {
+            if (parent == found[i])
+                found.push_back(pid);
+        }
+    }
+    found.erase(found.begin());
+    return found;
+}
+
+// Once the program has been reaped: SIGKILLs everything it left behind, in or out of our
+// process group, and reaps what was re-parented to us. A few rounds, for what forks meanwhile.
+void killDescendants()
+{
+    for (int round = 0; round < 20; ++round) {
+        const std::vector<pid_t> left = liveDescendants();
+        if (left.empty())
+            break;
+        for (const pid_t pid : left)
+            ::kill(pid, SIGKILL);
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+    }
+}
+
 bool reap(pid_t pid, int &status, bool block)
 {
     for (;;) {
@@ -181,6 +245,7 @@ void stopChild(pid_t pid, bool reaped)
     }
     if (leader)
         sweepGroup();
+    killDescendants();
 }
 
 bool makePty(Fd &master, Fd &slave, std::string &error)
@@ -256,6 +321,9 @@ Outcome runCommand(const Args &args, Job &job)
     if (!devNull.valid() || !makePipe(reportRead, reportWrite))
         return protocol::Error{std::string("command: cannot start: ") + std::strerror(errno)};
 
+    // Whatever the program starts stays below us, even what leaves our process group, so that
+    // the end of the job can end it too (killDescendants).
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     const ChildSetup setup{argv.data(), cwd.empty() ? nullptr : cwd.c_str(), devNull.get(),
                            outWrite.get(), tty ? outWrite.get() : errWrite.get(),
                            reportWrite.get(), getpid()};
@@ -346,6 +414,7 @@ Outcome runCommand(const Args &args, Job &job)
             break;
     }
     parser.finish();
+    killDescendants();
 
     if (WIFSIGNALED(status))
         return protocol::Error{withTail("command '" + program + "' was killed by signal "

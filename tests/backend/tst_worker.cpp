@@ -264,6 +264,8 @@ private slots:
     void commandProgress_data();
     void commandProgress();
     void commandItemCountIsNotCompletion();
+    void commandEndsWhatLeftItsGroup_data();
+    void commandEndsWhatLeftItsGroup();
     void commandCancelLeavesNoProcess_data();
     void commandCancelLeavesNoProcess();
     void parentDeathKillsWorker();
@@ -736,6 +738,54 @@ void tst_Worker::commandItemCountIsNotCompletion()
     QVERIFY2(!fractions.isEmpty() && fractions.front() < 0.5, qPrintable(QString::number(fractions.front())));
     QVERIFY(fractions.contains(0.035));
     QVERIFY(fractions.contains(0.4));
+}
+
+void tst_Worker::commandEndsWhatLeftItsGroup_data()
+{
+    QTest::addColumn<bool>("cancel");
+    QTest::newRow("program exits") << false;
+    QTest::newRow("job canceled") << true;
+}
+
+// A program that starts something in a session of its own (setsid, as daemons do) puts it out
+// of reach of any process-group kill; the worker adopts it (child subreaper) and ends it too.
+void tst_Worker::commandEndsWhatLeftItsGroup()
+{
+    QFETCH(bool, cancel);
+    const QString script = QStringLiteral("setsid sleep 300 </dev/null >/dev/null 2>&1 & echo escaped $!; ")
+                         + (cancel ? QStringLiteral("sleep 300") : QStringLiteral("exit 0"));
+    Params p = params({"tty=false"});
+    p.push_back(argvParam({"sh", "-c", script}));
+    Worker worker;
+    QVERIFY(worker.start("command", p));
+    pid_t escaped = 0;
+    QVERIFY(worker.pumpUntil([&] {
+        for (const Progress &progress : worker.all<Progress>()) {
+            const QString text = QString::fromStdString(progress.text);
+            if (text.startsWith(QStringLiteral("escaped ")))
+                escaped = static_cast<pid_t>(text.mid(8).toInt());
+        }
+        if (const auto result = worker.result(); result && escaped == 0) {
+            const QString tail = QString::fromStdString(findValue(*result, "output_tail")->text);
+            escaped = static_cast<pid_t>(tail.section(QLatin1Char(' '), 1, 1).toInt());
+        }
+        return escaped > 0;
+    }, 5000));
+    // Out of the worker's group, in a session of its own.
+    if (cancel) {
+        QTRY_VERIFY_WITH_TIMEOUT(::getsid(escaped) == escaped, 2000);
+        QVERIFY(::getpgid(escaped) != worker.pid());
+    }
+    if (cancel)
+        worker.send(Cancel{});
+    QVERIFY(worker.waitForExit(10000));
+    if (cancel) {
+        QCOMPARE(worker.errorText(), QStringLiteral("canceled"));
+    } else {
+        QVERIFY2(worker.wellFormed(), qPrintable(worker.errorText()));
+        QCOMPARE(worker.exitCode(), 0);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(longrun::test::stillAlive({escaped}).isEmpty(), 3000);
 }
 
 void tst_Worker::commandCancelLeavesNoProcess_data()
