@@ -35,12 +35,31 @@ constexpr int kRunnerNice = 5;
 constexpr int kWorkerNice = 10;
 constexpr qsizetype kMaxPendingPoints = 8192;
 
+// What a worker may put in one text, and how many result values it may name, before the rest is
+// cut: a frame may carry 16 MiB, and a single-line label laid out from megabytes would stall
+// the GUI thread on every update. Far above what longrun-worker sends (200-byte progress texts,
+// an 8 KiB output tail).
+constexpr std::size_t kMaxLabelBytes = 1024;   // progress text, result summary, value names
+constexpr std::size_t kMaxTextBytes = 64 * 1024; // an error message, a text value
+constexpr qsizetype kMaxResultValues = 256;
+
+// A worker's UTF-8 text, at most `maxBytes` of it (cut on a character boundary, marked "…").
+QString fromWorker(const std::string &text, std::size_t maxBytes)
+{
+    if (text.size() <= maxBytes)
+        return QString::fromStdString(text);
+    std::size_t n = maxBytes;
+    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xc0) == 0x80)
+        --n;
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(n)) + QChar(0x2026);
+}
+
 QVariant toVariant(const proto::Value &v)
 {
     switch (v.type) {
     case proto::Value::Type::Int: return QVariant::fromValue(qint64{v.integer});
     case proto::Value::Type::Real: return v.real;
-    case proto::Value::Type::Text: return QString::fromStdString(v.text);
+    case proto::Value::Type::Text: return fromWorker(v.text, kMaxTextBytes);
     case proto::Value::Type::Bool: return v.integer != 0;
     }
     return {};
@@ -371,7 +390,7 @@ void Driver::handle(proto::WorkerMessage &&message)
                 m_progress = std::max(m_progress, m.fraction);
                 m_pendingProgress = m_progress;
                 if (!m.text.empty() || m_pendingText)
-                    m_pendingText = QString::fromStdString(m.text);
+                    m_pendingText = fromWorker(m.text, kMaxLabelBytes);
                 m_dirty = true;
             } else if constexpr (std::is_same_v<T, proto::Data>) {
                 for (const proto::Point &p : m.points) {
@@ -383,9 +402,12 @@ void Driver::handle(proto::WorkerMessage &&message)
                 m_dirty = true;
             } else if constexpr (std::is_same_v<T, proto::Result>) {
                 JobResult result;
-                result.summary = QString::fromStdString(m.summary);
-                for (const proto::Value &v : m.values)
-                    result.values.insert(QString::fromStdString(v.key), toVariant(v));
+                result.summary = fromWorker(m.summary, kMaxLabelBytes);
+                for (const proto::Value &v : m.values) {
+                    if (result.values.size() >= kMaxResultValues)
+                        break;
+                    result.values.insert(fromWorker(v.key, kMaxLabelBytes), toVariant(v));
+                }
                 result.imageWidth = static_cast<int>(m.image.width);
                 result.imageHeight = static_cast<int>(m.image.height);
                 result.imageRgb = QByteArray(reinterpret_cast<const char *>(m.image.rgb.data()),
@@ -398,7 +420,7 @@ void Driver::handle(proto::WorkerMessage &&message)
                 // Nothing more to say to the worker; a well-behaved one exits now.
                 m_process.closeWriteChannel();
             } else if constexpr (std::is_same_v<T, proto::Error>) {
-                m_workerError = QString::fromStdString(m.message);
+                m_workerError = fromWorker(m.message, kMaxTextBytes);
                 m_resultAt = m_clock.elapsed();
                 m_process.closeWriteChannel();
             }

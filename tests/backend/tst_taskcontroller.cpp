@@ -194,6 +194,7 @@ private slots:
                                     << "protocol error: a second hello";
         QTest::newRow("no-hello") << "no-hello" << static_cast<int>(State::Failed)
                                   << "did not say hello within 1 s";
+        QTest::newRow("huge-texts") << "huge-texts" << static_cast<int>(State::Succeeded) << "";
         QTest::newRow("flood") << "flood" << static_cast<int>(State::Succeeded) << "";
     }
 
@@ -225,6 +226,18 @@ private slots:
             QVERIFY2(progressUpdates <= 5 + static_cast<int>(seconds * 70),
                      qPrintable(QString("%1 progress updates in %2 s").arg(progressUpdates).arg(seconds)));
             QCOMPARE(row(*c, id).resultSummary, QStringLiteral("flooded"));
+        }
+        if (mode == u"huge-texts") {
+            // Cut to what a view can lay out, marked, on a character boundary.
+            const TaskRow &r = row(*c, id);
+            QCOMPARE(r.resultSummary.size(), 1025);
+            QVERIFY(r.resultSummary.endsWith(QChar(0x2026)));
+            QVERIFY(r.progressText.size() <= 1025);
+            QCOMPARE(r.resultValues.size(), 256);
+            const QString big = r.resultValues.value(QStringLiteral("big")).toString();
+            QVERIFY(big.startsWith(QStringLiteral("\u00e9vvv")));
+            QCOMPARE(big.size(), 1 + 65534 + 1);
+            QVERIFY(big.endsWith(QChar(0x2026)));
         }
         expectNoProcessLeft(*c);
     }

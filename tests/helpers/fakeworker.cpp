@@ -6,6 +6,7 @@
 //   fakeworker progress-first  sends progress before hello
 //   fakeworker flood           floods valid progress frames, then a result
 //   fakeworker two-hellos      says hello twice
+//   fakeworker huge-texts      megabyte texts and 10,000 result values, all valid frames
 
 #include "framing.h"
 
@@ -51,6 +52,18 @@ int main(int argc, char **argv)
     } else if (mode == "two-hellos") {
         writeAll(proto::encodeFrame(proto::WorkerMessage{hello(proto::kProtocolVersion)})
                  + proto::encodeFrame(proto::WorkerMessage{hello(proto::kProtocolVersion)}));
+    } else if (mode == "huge-texts") {
+        writeAll(proto::encodeFrame(proto::WorkerMessage{hello(proto::kProtocolVersion)}));
+        const std::string mega(1 << 20, 'x');
+        writeAll(proto::encodeFrame(proto::WorkerMessage{proto::Progress{0.5, mega}}));
+        proto::Result result;
+        result.summary = std::string(1 << 20, 's');
+        // A text value cut in the middle of a character must still come out as valid text.
+        result.values.push_back(proto::textValue("big", "\xc3\xa9" + std::string(1 << 20, 'v')));
+        for (int i = 0; i < 10000; ++i)
+            result.values.push_back(proto::intValue("value" + std::to_string(i), i));
+        writeAll(proto::encodeFrame(proto::WorkerMessage{result}));
+        return 0;
     } else if (mode == "flood") {
         // 200,000 progress frames in big writes: the engine must coalesce them.
         writeAll(proto::encodeFrame(proto::WorkerMessage{hello(proto::kProtocolVersion)}));
