@@ -57,8 +57,8 @@ ItemDelegate {
     onClicked: root.activated()
 
     Accessible.role: Accessible.ListItem
-    Accessible.name: qsTr("%1 %2 — %3, %4").arg(root.kind).arg(root.params).arg(root.stateName)
-                     .arg(root.percentText)
+    Accessible.name: qsTr("Job %1: %2 %3 — %4, %5").arg(root.jobId).arg(root.kind).arg(root.params)
+                     .arg(root.stateName).arg(root.percentText)
     Accessible.description: root.isTerminal ? (root.error !== "" ? root.error : root.resultSummary)
                                             : root.progressText
 

@@ -53,7 +53,7 @@ Item {
             const row = rowOf(list, id);
             tryVerify(() => row.stateName === "Running", 10000);
             tryVerify(() => row.progress > 0, 10000);
-            verify(row.Accessible.name.indexOf("sleep") === 0);
+            compare(row.Accessible.name.indexOf("Job " + id + ": sleep"), 0);
             verify(row.Accessible.name.indexOf("Running") > 0);
             verify(/\d+%$/.test(row.Accessible.name));
         }
