@@ -92,7 +92,8 @@ Outcome runChecksum(const Args &args, Job &job)
     job.progress(1.0, formatBytes(bytes) + " of " + formatBytes(bytes));
 
     protocol::Result result;
-    result.summary = "sha256 " + sha.substr(0, 16) + "\xe2\x80\xa6 of " + formatBytes(bytes);
+    // The whole digest: the CLI prints the summary, and a cut digest cannot be compared.
+    result.summary = "sha256 " + sha + " of " + formatBytes(bytes);
     result.values.push_back(protocol::textValue("sha256", sha));
     result.values.push_back(protocol::intValue("bytes", static_cast<std::int64_t>(bytes)));
     result.values.push_back(protocol::textValue("path", path));

@@ -563,7 +563,7 @@ void tst_Worker::checksum()
     QCOMPARE(qint64(findValue(result, "bytes")->integer), qint64(size));
     QCOMPARE(QString::fromStdString(findValue(result, "path")->text), path);
     QVERIFY(QString::fromStdString(result.summary)
-                .startsWith("sha256 " + QString::fromLatin1(expected.left(16))));
+                .startsWith("sha256 " + QString::fromLatin1(expected) + " of "));
 }
 
 void tst_Worker::checksumErrors_data()
