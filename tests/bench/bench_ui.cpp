@@ -163,7 +163,10 @@ int main(int argc, char **argv)
     }
     window->resize(1280, 800);
     window->show();
-    QTest::qWaitForWindowExposed(window);
+    if (!QTest::qWaitForWindowExposed(window)) {
+        std::fputs("bench_ui: the window was never exposed\n", stderr);
+        return 1;
+    }
 
     // Every job floods: the fake worker sends 200,000 progress frames and a result.
     controller.setWorkerLaunch({QString::fromLocal8Bit(argv[1]), {QStringLiteral("flood")}});
