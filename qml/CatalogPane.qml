@@ -63,6 +63,7 @@ Pane {
 
     FolderDialog {
         id: cwdDialog
+        objectName: "cwdDialog"
         title: qsTr("Working folder of the command")
         onAccepted: cwdField.text = TaskController.localPath(cwdDialog.selectedFolder)
     }

@@ -37,6 +37,7 @@ ColumnLayout {
 
     FileDialog {
         id: pathDialog
+        objectName: root.named ? "pathDialog_" + root.kind + "_" + root.name : ""
         title: qsTr("Choose the file for %1").arg(root.name)
         onAccepted: textField.text = TaskController.localPath(pathDialog.selectedFile)
     }

@@ -95,6 +95,22 @@ QQuickItem *findItem(QQuickItem *parent, const QString &objectName)
 }
 } // namespace
 
+namespace {
+// Non-visual objects (dialogs) are QObject children of the item they are declared in.
+QObject *findObject(QQuickItem *parent, const QString &objectName)
+{
+    if (!parent)
+        return nullptr;
+    if (QObject *found = parent->findChild<QObject *>(objectName, Qt::FindDirectChildrenOnly))
+        return found;
+    for (QQuickItem *child : parent->childItems()) {
+        if (QObject *found = findObject(child, objectName))
+            return found;
+    }
+    return nullptr;
+}
+} // namespace
+
 QQuickItem *tst_UiE2e::item(const QString &objectName) const
 {
     if (QQuickItem *found = findItem(m_window->contentItem(), objectName))
@@ -194,7 +210,19 @@ void tst_UiE2e::pathFieldsHaveBrowse()
     QQuickItem *numberBrowse = item(QStringLiteral("browse_primes_limit"));
     QVERIFY(numberBrowse);
     QVERIFY(!numberBrowse->isVisible());
-    QVERIFY(item(QStringLiteral("cwdBrowseButton")));
+
+    // The dialogs open (their QML implementation is installed) and close again.
+    click(item(QStringLiteral("kind_checksum")));
+    for (const auto &[button, dialogName] : {std::pair{QStringLiteral("browse_checksum_path"), QStringLiteral("pathDialog_checksum_path")},
+                                             std::pair{QStringLiteral("cwdBrowseButton"), QStringLiteral("cwdDialog")}}) {
+        QObject *dialog = findObject(m_window->contentItem(), dialogName);
+        QVERIFY2(dialog, qPrintable(dialogName));
+        QVERIFY(!dialog->property("visible").toBool());
+        click(item(button));
+        QTRY_VERIFY2(dialog->property("visible").toBool(), qPrintable(dialogName));
+        QVERIFY(QMetaObject::invokeMethod(dialog, "reject"));
+        QTRY_VERIFY(!dialog->property("visible").toBool());
+    }
 }
 
 void tst_UiE2e::closeWithoutJobsClosesAtOnce()
