@@ -3,6 +3,7 @@
 #include "text.h"
 
 #include <charconv>
+#include <cstdint>
 
 namespace longrun::worker {
 
@@ -109,6 +110,19 @@ std::size_t numberAfter(std::string_view line, std::size_t begin)
     return end == begin || end - begin > 20 ? std::string_view::npos : end;
 }
 
+// N/M from the whole numbers at [nBegin, nEnd) and [mBegin, mEnd) of `line`, if N <= M > 0.
+std::optional<double> countFraction(std::string_view line, std::size_t nBegin, std::size_t nEnd,
+                                    std::size_t mBegin, std::size_t mEnd)
+{
+    std::uint64_t n = 0;
+    std::uint64_t m = 0;
+    std::from_chars(line.data() + nBegin, line.data() + nEnd, n);
+    std::from_chars(line.data() + mBegin, line.data() + mEnd, m);
+    if (m == 0 || n > m)
+        return std::nullopt;
+    return static_cast<double>(n) / static_cast<double>(m);
+}
+
 double toDouble(std::string_view text)
 {
     double value = 0.0;
@@ -190,12 +204,8 @@ std::optional<double> OutputParser::lastRatio(std::string_view line, bool needTe
                 || ((after == '.' || after == ',') && (end + 1 == line.size() || digitFollows)))
                 continue;
         }
-        std::uint64_t n = 0;
-        std::uint64_t m = 0;
-        std::from_chars(line.data() + begin, line.data() + slash, n);
-        std::from_chars(line.data() + slash + 1, line.data() + end, m);
-        if (m > 0 && n <= m)
-            found = static_cast<double>(n) / static_cast<double>(m);
+        if (const auto fraction = countFraction(line, begin, slash, slash + 1, end))
+            found = fraction;
     }
     return found;
 }
@@ -226,12 +236,8 @@ std::optional<double> OutputParser::lastCountOf(std::string_view line)
                 || ((after == '.' || after == ',' || after == ':') && digitFollows))
                 continue;
         }
-        std::uint64_t n = 0;
-        std::uint64_t m = 0;
-        std::from_chars(line.data() + nBegin, line.data() + nEnd, n);
-        std::from_chars(line.data() + mBegin, line.data() + mEnd, m);
-        if (m > 0 && n <= m)
-            found = static_cast<double>(n) / static_cast<double>(m);
+        if (const auto fraction = countFraction(line, nBegin, nEnd, mBegin, mEnd))
+            found = fraction;
     }
     return found;
 }
