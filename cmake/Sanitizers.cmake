@@ -14,8 +14,8 @@ if(LONGRUN_SANITIZE)
     endif()
     if("thread" IN_LIST LONGRUN_SANITIZE)
         # tsan_clone.cpp keeps TSan's view of a thread intact after QProcess starts a child;
-        # tsan_qt_races.cpp drops race reports that hold no frame of ours (races TSan imagines
-        # inside the uninstrumented Qt). See the comments there. Every target defined from here
+        # tsan_qt_races.cpp drops race reports whose two accesses were both made inside Qt or libc
+        # (races TSan imagines inside the uninstrumented Qt). See the comments there. Every target defined from here
         # on links both.
         add_library(longrun_tsan_runtime OBJECT ${CMAKE_CURRENT_LIST_DIR}/tsan_clone.cpp
                                                 ${CMAKE_CURRENT_LIST_DIR}/tsan_qt_races.cpp)

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -36,8 +37,19 @@ int main(int argc, char **argv)
         return 0;
     }
     if (mode == "ours") {
-        std::thread other([] { ++g_counter; });
+        // Both threads alive and their writes apart in time, ordered only by relaxed atomics
+        // (which TSan rightly does not count as synchronisation): the report cannot be missed.
+        std::atomic<int> step{0};
+        std::thread other([&step] {
+            ++g_counter;
+            step.store(1, std::memory_order_relaxed);
+            while (step.load(std::memory_order_relaxed) != 2) {
+            }
+        });
+        while (step.load(std::memory_order_relaxed) != 1) {
+        }
         ++g_counter;
+        step.store(2, std::memory_order_relaxed);
         other.join();
         std::printf("counter %d\n", g_counter);
         return 0;
