@@ -68,6 +68,7 @@ QVariant toVariant(const proto::Value &v)
 // Lives on the pool thread for one attempt; owns the QProcess.
 class Driver final : public QObject
 {
+    Q_OBJECT
 public:
     Driver(int jobId, int attempt, const JobSpec &spec, const RunnerConfig &config,
            JobControl &control, UpdateInbox &inbox, QEventLoop &loop)
@@ -81,7 +82,8 @@ public:
     {}
 
     void start();
-    void onControl();
+    // Called (queued, by name) when the controller asks for something: see JobRunner::run.
+    Q_INVOKABLE void onControl();
 
 private:
     enum class Phase { Starting, Running, Stopping, Done };
@@ -583,12 +585,14 @@ void JobRunner::run()
     }
     QEventLoop loop;
     Driver driver(m_jobId, m_attempt, m_spec, m_config, *m_control, *m_inbox, loop);
-    m_control->attach([&driver] {
-        QMetaObject::invokeMethod(&driver, [&driver] { driver.onControl(); }, Qt::QueuedConnection);
-    });
+    // By name, not with a functor (see UpdateInbox::post): the GUI thread builds nothing of ours
+    // for this thread to read.
+    m_control->attach([&driver] { QMetaObject::invokeMethod(&driver, "onControl", Qt::QueuedConnection); });
     driver.start();
     loop.exec();
     m_control->detach();
 }
 
 } // namespace longrun
+
+#include "jobrunner.moc"

@@ -12,7 +12,6 @@
 #include <QtCore/QPointF>
 #include <QtCore/QVariantMap>
 
-#include <functional>
 #include <optional>
 
 namespace longrun {
@@ -53,7 +52,8 @@ void halveDensity(QList<QPointF> &points);
 class UpdateInbox final
 {
 public:
-    UpdateInbox(QObject *receiver, std::function<void()> drain);
+    // `drainMethod`: the name of an invokable method of `receiver` (no arguments) that calls take().
+    UpdateInbox(QObject *receiver, const char *drainMethod);
 
     void post(RunnerUpdate update);
     [[nodiscard]] QList<RunnerUpdate> take();
@@ -63,7 +63,7 @@ private:
     QList<RunnerUpdate> m_updates;
     bool m_scheduled = false;
     QObject *m_receiver; // the controller; it outlives every runner (it waits for its pool)
-    std::function<void()> m_drain;
+    const char *m_drainMethod;
 };
 
 } // namespace longrun

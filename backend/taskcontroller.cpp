@@ -33,7 +33,7 @@ WorkerLaunch defaultLaunch()
 
 TaskController::TaskController(QObject *parent)
     : QObject(parent)
-    , m_inbox(std::make_shared<UpdateInbox>(this, [this] { drain(); }))
+    , m_inbox(std::make_shared<UpdateInbox>(this, "drain"))
 {
     m_filter.setSourceModel(&m_model);
     m_config.launch = defaultLaunch();

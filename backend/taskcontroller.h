@@ -136,7 +136,8 @@ private:
         std::shared_ptr<JobControl> control;
     };
 
-    void drain();
+    // Called (queued, by name) by the UpdateInbox when runners have posted news.
+    Q_INVOKABLE void drain();
     void dispatch();
     void apply(RunnerUpdate &update);
     void saveImage(int id, const JobResult &result);
