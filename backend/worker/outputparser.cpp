@@ -110,6 +110,28 @@ std::size_t numberAfter(std::string_view line, std::size_t begin)
     return end == begin || end - begin > 20 ? std::string_view::npos : end;
 }
 
+// The whole numbers right around a separator ("3" and "10" around "/" or " of "), 1 to 15
+// digits each: N is [nBegin, sepBegin) and M is [sepEnd, mEnd) of the line.
+struct CountDigits
+{
+    std::size_t nBegin = 0;
+    std::size_t mEnd = 0;
+};
+
+std::optional<CountDigits> digitsAround(std::string_view line, std::size_t sepBegin,
+                                        std::size_t sepEnd)
+{
+    std::size_t nBegin = sepBegin;
+    while (nBegin > 0 && isDigit(line[nBegin - 1]))
+        --nBegin;
+    std::size_t mEnd = sepEnd;
+    while (mEnd < line.size() && isDigit(line[mEnd]))
+        ++mEnd;
+    if (nBegin == sepBegin || mEnd == sepEnd || sepBegin - nBegin > 15 || mEnd - sepEnd > 15)
+        return std::nullopt;
+    return CountDigits{nBegin, mEnd};
+}
+
 // N/M from the whole numbers at [nBegin, nEnd) and [mBegin, mEnd) of `line`, if N <= M > 0.
 std::optional<double> countFraction(std::string_view line, std::size_t nBegin, std::size_t nEnd,
                                     std::size_t mBegin, std::size_t mEnd)
@@ -177,14 +199,11 @@ std::optional<double> OutputParser::lastRatio(std::string_view line, bool needTe
     std::optional<double> found;
     for (std::size_t slash = line.find('/'); slash != std::string_view::npos;
          slash = line.find('/', slash + 1)) {
-        std::size_t begin = slash;
-        while (begin > 0 && isDigit(line[begin - 1]))
-            --begin;
-        std::size_t end = slash + 1;
-        while (end < line.size() && isDigit(line[end]))
-            ++end;
-        if (begin == slash || end == slash + 1 || slash - begin > 15 || end - slash - 1 > 15)
+        const auto digits = digitsAround(line, slash, slash + 1);
+        if (!digits)
             continue;
+        const std::size_t begin = digits->nBegin;
+        const std::size_t end = digits->mEnd;
         // N must start a word: not "lib64/", "1.5/", "a/3/4" or "00:12/".
         if (begin > 0) {
             const char before = line[begin - 1];
@@ -216,15 +235,12 @@ std::optional<double> OutputParser::lastCountOf(std::string_view line)
     for (std::size_t of = line.find(" of "); of != std::string_view::npos;
          of = line.find(" of ", of + 1)) {
         const std::size_t nEnd = of;
-        std::size_t nBegin = nEnd;
-        while (nBegin > 0 && isDigit(line[nBegin - 1]))
-            --nBegin;
         const std::size_t mBegin = of + 4;
-        std::size_t mEnd = mBegin;
-        while (mEnd < line.size() && isDigit(line[mEnd]))
-            ++mEnd;
-        if (nBegin == nEnd || mEnd == mBegin || nEnd - nBegin > 15 || mEnd - mBegin > 15)
+        const auto digits = digitsAround(line, nEnd, mBegin);
+        if (!digits)
             continue;
+        const std::size_t nBegin = digits->nBegin;
+        const std::size_t mEnd = digits->mEnd;
         // Whole numbers as words: "step 3 of 10", "(3 of 10)", "file 3 of 10:".
         if (nBegin > 0 && (isAlnum(line[nBegin - 1]) || line[nBegin - 1] == '.'
                            || line[nBegin - 1] == '/' || line[nBegin - 1] == ':'))
