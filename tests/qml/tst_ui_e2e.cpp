@@ -79,28 +79,15 @@ void tst_UiE2e::cleanup()
 }
 
 namespace {
-// Items a Repeater or a view creates are visual children only, so QObject::findChild misses
-// them: walk the item tree as well.
-QQuickItem *findItem(QQuickItem *parent, const QString &objectName)
+// Walks the item tree, since items a Repeater or a view creates are visual children only and
+// QObject::findChild misses them. At each item: the item itself, then its direct QObject
+// children (non-visual objects such as dialogs are children of the item they are declared in).
+QObject *findObject(QQuickItem *parent, const QString &objectName)
 {
     if (!parent)
         return nullptr;
     if (parent->objectName() == objectName)
         return parent;
-    for (QQuickItem *child : parent->childItems()) {
-        if (QQuickItem *found = findItem(child, objectName))
-            return found;
-    }
-    return nullptr;
-}
-} // namespace
-
-namespace {
-// Non-visual objects (dialogs) are QObject children of the item they are declared in.
-QObject *findObject(QQuickItem *parent, const QString &objectName)
-{
-    if (!parent)
-        return nullptr;
     if (QObject *found = parent->findChild<QObject *>(objectName, Qt::FindDirectChildrenOnly))
         return found;
     for (QQuickItem *child : parent->childItems()) {
@@ -113,10 +100,10 @@ QObject *findObject(QQuickItem *parent, const QString &objectName)
 
 QQuickItem *tst_UiE2e::item(const QString &objectName) const
 {
-    if (QQuickItem *found = findItem(m_window->contentItem(), objectName))
+    if (auto *found = qobject_cast<QQuickItem *>(findObject(m_window->contentItem(), objectName)))
         return found;
     // Popups (the quit dialog) live in the overlay, which is not under the content item.
-    return findItem(m_window->contentItem()->parentItem(), objectName);
+    return qobject_cast<QQuickItem *>(findObject(m_window->contentItem()->parentItem(), objectName));
 }
 
 void tst_UiE2e::click(QQuickItem *target)
