@@ -40,10 +40,11 @@ int main(int argc, char **argv)
 
     if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
         && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
-        std::fputs("longrun: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset).\n"
-                   "Run jobs without a window with 'longrun --headless JOB...' (see --headless --help),\n"
-                   "or try 'longrun --headless --demo'.\n",
-                   stderr);
+        std::fputs(
+            "longrun: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+            "Run jobs without a window with 'longrun --headless JOB...' (see --headless --help),\n"
+            "or try 'longrun --headless --demo'.\n",
+            stderr);
         return 2;
     }
 
@@ -56,13 +57,19 @@ int main(int argc, char **argv)
     QQuickStyle::setStyle(QStringLiteral("Fusion"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Runs many long jobs at once, each in its own process."));
+    parser.setApplicationDescription(
+        QStringLiteral("Runs many long jobs at once, each in its own process."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({QStringLiteral("worker"), QStringLiteral("The worker program."), QStringLiteral("PATH")});
-    parser.addOption({QStringLiteral("concurrency"), QStringLiteral("Jobs to run at once."), QStringLiteral("N")});
-    parser.addOption({QStringLiteral("jobs"), QStringLiteral("Load jobs from a JSON file at start."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("headless"), QStringLiteral("Run without a window; see longrun --headless --help.")});
+    parser.addOption(
+        {QStringLiteral("worker"), QStringLiteral("The worker program."), QStringLiteral("PATH")});
+    parser.addOption({QStringLiteral("concurrency"), QStringLiteral("Jobs to run at once."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("jobs"),
+                      QStringLiteral("Load jobs from a JSON file at start."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("headless"),
+                      QStringLiteral("Run without a window; see longrun --headless --help.")});
     parser.process(app);
 
     longrun::TaskController controller;
@@ -73,9 +80,12 @@ int main(int argc, char **argv)
     longrun::TaskController::setInstance(&controller);
     controller.reloadCatalog();
     if (parser.isSet(QStringLiteral("jobs"))) {
-        QObject::connect(controller.catalog(), &longrun::CatalogModel::loaded, &controller, [&] {
-            controller.loadJobsFile(QUrl::fromLocalFile(parser.value(QStringLiteral("jobs"))));
-        }, Qt::SingleShotConnection);
+        QObject::connect(
+            controller.catalog(), &longrun::CatalogModel::loaded, &controller,
+            [&] {
+                controller.loadJobsFile(QUrl::fromLocalFile(parser.value(QStringLiteral("jobs"))));
+            },
+            Qt::SingleShotConnection);
     }
 
     // A signal (logout, kill) asks no question: cancel everything and leave no process behind.
@@ -89,8 +99,9 @@ int main(int argc, char **argv)
 
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
-    QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
-                     [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreationFailed, &app,
+        [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Longrun/Ui/Main.qml")));
     if (engine.rootObjects().isEmpty())
         return 1;

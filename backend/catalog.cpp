@@ -22,7 +22,8 @@ QString formatNumber(double v)
 QString rangeText(const ParamSpec &spec)
 {
     if (spec.min && spec.max)
-        return QStringLiteral(" from %1 to %2").arg(formatNumber(*spec.min), formatNumber(*spec.max));
+        return QStringLiteral(" from %1 to %2")
+            .arg(formatNumber(*spec.min), formatNumber(*spec.max));
     if (spec.min)
         return QStringLiteral(" of at least %1").arg(formatNumber(*spec.min));
     if (spec.max)
@@ -105,8 +106,9 @@ std::optional<QStringList> splitCommandLine(const QString &line, QString *error)
     }
     if (quote != Quote::None) {
         if (error)
-            *error = quote == Quote::Single ? QStringLiteral("unterminated ' quote in the command")
-                                            : QStringLiteral("unterminated \" quote in the command");
+            *error = quote == Quote::Single
+                         ? QStringLiteral("unterminated ' quote in the command")
+                         : QStringLiteral("unterminated \" quote in the command");
         return std::nullopt;
     }
     if (inWord)
@@ -122,7 +124,9 @@ QString ParamSpec::check(const QStringList &values) const
         return {};
     }
     if (values.size() != 1)
-        return QStringLiteral("parameter '%1' takes one value, got %2").arg(name).arg(values.size());
+        return QStringLiteral("parameter '%1' takes one value, got %2")
+            .arg(name)
+            .arg(values.size());
     const QString &v = values.first();
     if (type == u"int") {
         bool ok = false;
@@ -187,7 +191,8 @@ std::optional<QStringList> ParamSpec::fromJson(const QJsonValue &value, QString 
         {QStringLiteral("bool"), QStringLiteral("true or false")},
         {QStringLiteral("argv"), QStringLiteral("a list of strings or a command line")},
     };
-    *error = QStringLiteral("'%1' must be %2").arg(name, expected.value(type, QStringLiteral("a string")));
+    *error = QStringLiteral("'%1' must be %2")
+                 .arg(name, expected.value(type, QStringLiteral("a string")));
     return std::nullopt;
 }
 
@@ -203,9 +208,12 @@ QStringList ParamSpec::fromText(const QString &text) const
 QString ParamSpec::defaultText() const
 {
     switch (defaultValue.type()) {
-    case QJsonValue::Double: return formatNumber(defaultValue.toDouble());
-    case QJsonValue::Bool: return defaultValue.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::String: return defaultValue.toString();
+    case QJsonValue::Double:
+        return formatNumber(defaultValue.toDouble());
+    case QJsonValue::Bool:
+        return defaultValue.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::String:
+        return defaultValue.toString();
     case QJsonValue::Array: {
         QStringList parts;
         for (const QJsonValue &v : defaultValue.toArray()) {
@@ -213,7 +221,8 @@ QString ParamSpec::defaultText() const
         }
         return parts.join(QLatin1Char(' '));
     }
-    default: return {};
+    default:
+        return {};
     }
 }
 
@@ -241,7 +250,9 @@ QString KindSpec::check(const QList<JobParam> &given) const
         const ParamSpec *spec = param(p.key);
         if (!spec) {
             return QStringLiteral("%1: unknown parameter '%2' (known: %3)")
-                .arg(name, p.key, params.isEmpty() ? QStringLiteral("none") : paramNames().join(QStringLiteral(", ")));
+                .arg(name, p.key,
+                     params.isEmpty() ? QStringLiteral("none")
+                                      : paramNames().join(QStringLiteral(", ")));
         }
         if (seen.contains(p.key))
             return QStringLiteral("%1: parameter '%2' is given twice").arg(name, p.key);
@@ -335,12 +346,14 @@ std::optional<Catalog> Catalog::load(const WorkerLaunch &launch, QString *error)
     if (!process.waitForFinished(10000)) {
         process.kill();
         process.waitForFinished(-1);
-        *error = QStringLiteral("the worker '%1' did not list its kinds within 10 s").arg(launch.program);
+        *error = QStringLiteral("the worker '%1' did not list its kinds within 10 s")
+                     .arg(launch.program);
         return std::nullopt;
     }
     if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
         *error = QStringLiteral("the worker '%1' failed to list its kinds: %2")
-                     .arg(launch.program, QString::fromLocal8Bit(process.readAllStandardError()).trimmed());
+                     .arg(launch.program,
+                          QString::fromLocal8Bit(process.readAllStandardError()).trimmed());
         return std::nullopt;
     }
     return parse(process.readAllStandardOutput(), error);
@@ -415,7 +428,9 @@ std::optional<QList<JobSpec>> parseJobsJson(const QByteArray &json, const QStrin
         const QJsonObject job = array.at(i).toObject();
         for (auto it = job.begin(); it != job.end(); ++it) {
             if (it.key() != u"kind" && it.key() != u"params") {
-                *error = where + QStringLiteral(": unknown field '%1' (expected \"kind\" and \"params\")").arg(it.key());
+                *error = where
+                         + QStringLiteral(": unknown field '%1' (expected \"kind\" and \"params\")")
+                               .arg(it.key());
                 return std::nullopt;
             }
         }
@@ -427,8 +442,9 @@ std::optional<QList<JobSpec>> parseJobsJson(const QByteArray &json, const QStrin
         spec.kind = job.value(u"kind").toString();
         const KindSpec *kind = catalog.find(spec.kind);
         if (!kind) {
-            *error = where + QStringLiteral(": field 'kind': unknown job kind '%1'; known kinds: %2")
-                                 .arg(spec.kind, catalog.kindNames().join(QStringLiteral(", ")));
+            *error = where
+                     + QStringLiteral(": field 'kind': unknown job kind '%1'; known kinds: %2")
+                           .arg(spec.kind, catalog.kindNames().join(QStringLiteral(", ")));
             return std::nullopt;
         }
         const QJsonValue params = job.value(u"params");
@@ -440,8 +456,10 @@ std::optional<QList<JobSpec>> parseJobsJson(const QByteArray &json, const QStrin
         for (auto it = object.begin(); it != object.end(); ++it) {
             const ParamSpec *param = kind->param(it.key());
             if (!param) {
-                *error = where + QStringLiteral(": field 'params.%1': unknown parameter for %2 (known: %3)")
-                                     .arg(it.key(), spec.kind, kind->paramNames().join(QStringLiteral(", ")));
+                *error =
+                    where
+                    + QStringLiteral(": field 'params.%1': unknown parameter for %2 (known: %3)")
+                          .arg(it.key(), spec.kind, kind->paramNames().join(QStringLiteral(", ")));
                 return std::nullopt;
             }
             QString problem;
@@ -461,7 +479,8 @@ std::optional<QList<JobSpec>> parseJobsJson(const QByteArray &json, const QStrin
     return specs;
 }
 
-std::optional<QList<JobSpec>> parseJobsFile(const QString &path, const Catalog &catalog, QString *error)
+std::optional<QList<JobSpec>> parseJobsFile(const QString &path, const Catalog &catalog,
+                                            QString *error)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {

@@ -31,7 +31,8 @@ struct ParamSpec
     // Checks one parameter's values; returns an empty string when they are fine.
     [[nodiscard]] QString check(const QStringList &values) const;
     // Turns a JSON value (from a jobs file) into the values sent to the worker.
-    [[nodiscard]] std::optional<QStringList> fromJson(const QJsonValue &value, QString *error) const;
+    [[nodiscard]] std::optional<QStringList> fromJson(const QJsonValue &value,
+                                                      QString *error) const;
     // Turns text (a CLI "key=value", a form field) into values: an argv is split like a shell.
     [[nodiscard]] QStringList fromText(const QString &text) const;
     // The default as text for a form field.
@@ -71,7 +72,8 @@ struct Catalog
 // Splits a command line into words the way a POSIX shell does, without expanding anything:
 // 'single quotes' keep everything, "double quotes" allow \" \\ \$ \`, a backslash escapes the
 // next character outside quotes. Returns nothing (and says why) for an unterminated quote.
-[[nodiscard]] std::optional<QStringList> splitCommandLine(const QString &line, QString *error = nullptr);
+[[nodiscard]] std::optional<QStringList> splitCommandLine(const QString &line,
+                                                          QString *error = nullptr);
 
 // Parses "KIND[:key=value[,key=value...]]". An argv parameter takes the rest of the text, commas
 // and all, so it must come last: "command:cwd=/tmp,argv=sh -c 'echo a, b'".
@@ -80,9 +82,10 @@ struct Catalog
 
 // Parses a jobs file: a JSON array of {"kind": ..., "params": {...}}. Errors name the file, the
 // position (line and column for syntax errors, job number otherwise) and the field.
-[[nodiscard]] std::optional<QList<JobSpec>> parseJobsFile(const QString &path, const Catalog &catalog,
-                                                          QString *error);
-[[nodiscard]] std::optional<QList<JobSpec>> parseJobsJson(const QByteArray &json, const QString &name,
+[[nodiscard]] std::optional<QList<JobSpec>> parseJobsFile(const QString &path,
+                                                          const Catalog &catalog, QString *error);
+[[nodiscard]] std::optional<QList<JobSpec>> parseJobsJson(const QByteArray &json,
+                                                          const QString &name,
                                                           const Catalog &catalog, QString *error);
 
 } // namespace longrun

@@ -34,11 +34,8 @@ int CatalogModel::rowCount(const QModelIndex &parent) const
 QHash<int, QByteArray> CatalogModel::roleNames() const
 {
     return {
-        {NameRole, "name"},
-        {TitleRole, "title"},
-        {DescriptionRole, "description"},
-        {CategoryRole, "category"},
-        {ParamsRole, "params"},
+        {NameRole, "name"},         {TitleRole, "title"},   {DescriptionRole, "description"},
+        {CategoryRole, "category"}, {ParamsRole, "params"},
     };
 }
 
@@ -49,10 +46,14 @@ QVariant CatalogModel::data(const QModelIndex &index, int role) const
     const KindSpec &kind = m_catalog.kinds.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
-    case TitleRole: return kind.title;
-    case NameRole: return kind.name;
-    case DescriptionRole: return kind.description;
-    case CategoryRole: return kind.category;
+    case TitleRole:
+        return kind.title;
+    case NameRole:
+        return kind.name;
+    case DescriptionRole:
+        return kind.description;
+    case CategoryRole:
+        return kind.category;
     case ParamsRole: {
         QVariantList params;
         for (const ParamSpec &p : kind.params) {
@@ -69,7 +70,8 @@ QVariant CatalogModel::data(const QModelIndex &index, int role) const
         }
         return params;
     }
-    default: return {};
+    default:
+        return {};
     }
 }
 
@@ -97,7 +99,8 @@ void CatalogModel::setCatalog(const Catalog &catalog)
     emit loaded();
 }
 
-QString CatalogModel::checkParam(const QString &kind, const QString &name, const QString &text) const
+QString CatalogModel::checkParam(const QString &kind, const QString &name,
+                                 const QString &text) const
 {
     const KindSpec *k = m_catalog.find(kind);
     const ParamSpec *p = k ? k->param(name) : nullptr;

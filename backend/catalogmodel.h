@@ -50,7 +50,8 @@ public:
     void setCatalog(const Catalog &catalog);
 
     // The problem with one field's text, or "" when it is fine: for validation messages.
-    Q_INVOKABLE QString checkParam(const QString &kind, const QString &name, const QString &text) const;
+    Q_INVOKABLE QString checkParam(const QString &kind, const QString &name,
+                                   const QString &text) const;
     Q_INVOKABLE int indexOf(const QString &kind) const;
 
 Q_SIGNALS:

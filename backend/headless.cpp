@@ -51,19 +51,23 @@ QJsonObject resultJson(const TaskRow &row, const QString &imagePath)
 
 QList<JobSpec> demoBatch(const QString &workerPath)
 {
-    auto job = [](const QString &kind, QList<JobParam> params) { return JobSpec{kind, std::move(params)}; };
+    auto job = [](const QString &kind, QList<JobParam> params) {
+        return JobSpec{kind, std::move(params)};
+    };
     return {
         job(QStringLiteral("primes"), {{QStringLiteral("limit"), {QStringLiteral("10000000")}}}),
         job(QStringLiteral("primes"), {{QStringLiteral("limit"), {QStringLiteral("50000000")}}}),
-        job(QStringLiteral("montecarlo-pi"), {{QStringLiteral("samples"), {QStringLiteral("30000000")}},
-                                              {QStringLiteral("seed"), {QStringLiteral("7")}}}),
+        job(QStringLiteral("montecarlo-pi"),
+            {{QStringLiteral("samples"), {QStringLiteral("30000000")}},
+             {QStringLiteral("seed"), {QStringLiteral("7")}}}),
         job(QStringLiteral("mandelbrot"), {}),
         job(QStringLiteral("checksum"), {{QStringLiteral("path"), {workerPath}}}),
         job(QStringLiteral("sleep"), {{QStringLiteral("seconds"), {QStringLiteral("3")}}}),
         job(QStringLiteral("command"),
             {{QStringLiteral("argv"),
               {QStringLiteral("sh"), QStringLiteral("-c"),
-               QStringLiteral("for i in $(seq 1 20); do printf 'step %d/20\\n' $i; sleep 0.15; done")},
+               QStringLiteral(
+                   "for i in $(seq 1 20); do printf 'step %d/20\\n' $i; sleep 0.15; done")},
               true}}),
     };
 }
@@ -83,10 +87,12 @@ public:
 private:
     void emitJson(const QJsonObject &object) const
     {
-        print(stdout, QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)) + QLatin1Char('\n'));
+        print(stdout, QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact))
+                          + QLatin1Char('\n'));
     }
     QJsonObject counts() const;
-    void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles);
+    void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight,
+                       const QList<int> &roles);
     void onFinished(int id, State state);
     void onRetrying(int id, State state, const QString &error);
     void statusLine(bool force);
@@ -121,7 +127,8 @@ QJsonObject Cli::counts() const
     };
 }
 
-void Cli::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles)
+void Cli::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight,
+                        const QList<int> &roles)
 {
     if (!m_json) {
         statusLine(false);
@@ -138,7 +145,8 @@ void Cli::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRig
         }
         // A finished job's last progress says nothing its "finished" event does not.
         if (!isTerminal(row.state)
-            && (roles.contains(TaskModel::ProgressRole) || roles.contains(TaskModel::ProgressTextRole))) {
+            && (roles.contains(TaskModel::ProgressRole)
+                || roles.contains(TaskModel::ProgressTextRole))) {
             // Ten a second per job is plenty for a script and keeps the stream readable.
             const qint64 now = m_clock.elapsed();
             auto it = m_lastProgressEvent.find(row.id);
@@ -193,13 +201,14 @@ void Cli::onFinished(int id, State state)
     if (!row)
         return;
     if (m_json) {
-        QJsonObject event{{QStringLiteral("event"), QStringLiteral("finished")},
-                          {QStringLiteral("id"), id},
-                          {QStringLiteral("kind"), row->spec.kind},
-                          {QStringLiteral("params"), row->params},
-                          {QStringLiteral("state"), stateKey(state)},
-                          {QStringLiteral("attempt"), row->attempt},
-                          {QStringLiteral("elapsed"), static_cast<double>(m_model.elapsedMs(*row)) / 1000.0}};
+        QJsonObject event{
+            {QStringLiteral("event"), QStringLiteral("finished")},
+            {QStringLiteral("id"), id},
+            {QStringLiteral("kind"), row->spec.kind},
+            {QStringLiteral("params"), row->params},
+            {QStringLiteral("state"), stateKey(state)},
+            {QStringLiteral("attempt"), row->attempt},
+            {QStringLiteral("elapsed"), static_cast<double>(m_model.elapsedMs(*row)) / 1000.0}};
         if (state == State::Succeeded) {
             event.insert(QStringLiteral("result"), resultJson(*row, m_controller.imagePath(id)));
         } else {
@@ -214,14 +223,16 @@ void Cli::onFinished(int id, State state)
         print(stderr, QStringLiteral("\r\033[K"));
         m_statusShown = false;
     }
-    const QString mark = state == State::Succeeded ? QStringLiteral("ok   ") : QStringLiteral("FAIL ");
-    const QString what = state == State::Succeeded ? row->resultSummary
-                                                   : stateDisplayName(state) + QStringLiteral(": ") + row->error;
+    const QString mark =
+        state == State::Succeeded ? QStringLiteral("ok   ") : QStringLiteral("FAIL ");
+    const QString what = state == State::Succeeded
+                             ? row->resultSummary
+                             : stateDisplayName(state) + QStringLiteral(": ") + row->error;
     print(stdout, QStringLiteral("%1 #%2 %3  %4  (%5)\n")
                       .arg(mark)
                       .arg(id)
-                      .arg(clip(row->title(), 48),
-                           clip(what, 110), formatDuration(m_model.elapsedMs(*row))));
+                      .arg(clip(row->title(), 48), clip(what, 110),
+                           formatDuration(m_model.elapsedMs(*row))));
     statusLine(true);
 }
 
@@ -267,7 +278,9 @@ void Cli::printSummary()
         summary.insert(QStringLiteral("total"), m_model.rowCount());
         summary.insert(QStringLiteral("elapsed"), static_cast<double>(elapsed) / 1000.0);
         if (m_signal)
-            summary.insert(QStringLiteral("signal"), m_signal == SIGINT ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM"));
+            summary.insert(QStringLiteral("signal"), m_signal == SIGINT
+                                                         ? QStringLiteral("SIGINT")
+                                                         : QStringLiteral("SIGTERM"));
         emitJson(summary);
         return;
     }
@@ -308,7 +321,8 @@ void Cli::onSignal(int signal)
     m_signal = signal;
     if (!m_json)
         print(stderr, QStringLiteral("\nlongrun: %1, canceling all jobs\n")
-                          .arg(signal == SIGINT ? QStringLiteral("interrupted") : QStringLiteral("terminated")));
+                          .arg(signal == SIGINT ? QStringLiteral("interrupted")
+                                                : QStringLiteral("terminated")));
     m_controller.shutdown();
 }
 
@@ -362,7 +376,8 @@ void printKinds(const Catalog &catalog, bool json, const QByteArray &rawJson)
             text += line + QStringLiteral("\n          ") + p.description + QLatin1Char('\n');
         }
     }
-    text += QStringLiteral("\nA job on the command line: KIND[:key=value[,key=value...]], e.g. primes:limit=1000000\n");
+    text += QStringLiteral("\nA job on the command line: KIND[:key=value[,key=value...]], e.g. "
+                           "primes:limit=1000000\n");
     print(stdout, text);
 }
 
@@ -379,23 +394,44 @@ int runHeadless(const QStringList &arguments)
         "bad jobs file, 130/143 after SIGINT/SIGTERM (every job is canceled first)."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({QStringLiteral("headless"), QStringLiteral("Run without a window (this mode).")});
-    parser.addOption({QStringLiteral("jobs"), QStringLiteral("Read jobs from a JSON file: [{\"kind\": ..., \"params\": {...}}]."),
-                      QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("repeat"), QStringLiteral("Run every job N times."), QStringLiteral("N"), QStringLiteral("1")});
-    parser.addOption({QStringLiteral("concurrency"), QStringLiteral("Run at most N jobs at once (default: cores)."), QStringLiteral("N")});
-    parser.addOption({QStringLiteral("timeout"), QStringLiteral("Stop a job after SEC seconds of running (not paused)."), QStringLiteral("SEC")});
-    parser.addOption({QStringLiteral("retries"), QStringLiteral("Retry a failed or timed-out job up to N times."), QStringLiteral("N"), QStringLiteral("0")});
-    parser.addOption({QStringLiteral("worker"), QStringLiteral("The worker program (default: longrun-worker next to longrun, or $LONGRUN_WORKER)."),
-                      QStringLiteral("PATH")});
-    parser.addOption({QStringLiteral("image-dir"), QStringLiteral("Save images of mandelbrot jobs into DIR."), QStringLiteral("DIR")});
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object per line (events) instead of a live display.")});
-    parser.addOption({QStringLiteral("list-kinds"), QStringLiteral("List the job kinds the worker supports, and exit.")});
-    parser.addOption({QStringLiteral("demo"), QStringLiteral("Run a small demo batch of every real kind.")});
-    parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("Jobs to run."), QStringLiteral("[JOB...]"));
+    parser.addOption(
+        {QStringLiteral("headless"), QStringLiteral("Run without a window (this mode).")});
+    parser.addOption(
+        {QStringLiteral("jobs"),
+         QStringLiteral("Read jobs from a JSON file: [{\"kind\": ..., \"params\": {...}}]."),
+         QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("repeat"), QStringLiteral("Run every job N times."),
+                      QStringLiteral("N"), QStringLiteral("1")});
+    parser.addOption({QStringLiteral("concurrency"),
+                      QStringLiteral("Run at most N jobs at once (default: cores)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("timeout"),
+                      QStringLiteral("Stop a job after SEC seconds of running (not paused)."),
+                      QStringLiteral("SEC")});
+    parser.addOption({QStringLiteral("retries"),
+                      QStringLiteral("Retry a failed or timed-out job up to N times."),
+                      QStringLiteral("N"), QStringLiteral("0")});
+    parser.addOption(
+        {QStringLiteral("worker"),
+         QStringLiteral(
+             "The worker program (default: longrun-worker next to longrun, or $LONGRUN_WORKER)."),
+         QStringLiteral("PATH")});
+    parser.addOption({QStringLiteral("image-dir"),
+                      QStringLiteral("Save images of mandelbrot jobs into DIR."),
+                      QStringLiteral("DIR")});
+    parser.addOption(
+        {QStringLiteral("json"),
+         QStringLiteral("Print one JSON object per line (events) instead of a live display.")});
+    parser.addOption({QStringLiteral("list-kinds"),
+                      QStringLiteral("List the job kinds the worker supports, and exit.")});
+    parser.addOption(
+        {QStringLiteral("demo"), QStringLiteral("Run a small demo batch of every real kind.")});
+    parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("Jobs to run."),
+                                 QStringLiteral("[JOB...]"));
 
     auto usageError = [](const QString &message) {
-        print(stderr, QStringLiteral("longrun: %1\nTry 'longrun --headless --help'.\n").arg(message));
+        print(stderr,
+              QStringLiteral("longrun: %1\nTry 'longrun --headless --help'.\n").arg(message));
         return 2;
     };
     if (!parser.parse(arguments))
@@ -430,7 +466,8 @@ int runHeadless(const QStringList &arguments)
     if (!intOption(QStringLiteral("repeat"), 1, 100000, &repeat))
         return usageError(QStringLiteral("--repeat takes a whole number from 1 to 100000"));
     if (!intOption(QStringLiteral("concurrency"), 1, controller.maxConcurrency(), &concurrency))
-        return usageError(QStringLiteral("--concurrency takes a whole number from 1 to %1").arg(controller.maxConcurrency()));
+        return usageError(QStringLiteral("--concurrency takes a whole number from 1 to %1")
+                              .arg(controller.maxConcurrency()));
     if (!intOption(QStringLiteral("retries"), 0, 100, &retries))
         return usageError(QStringLiteral("--retries takes a whole number from 0 to 100"));
     double timeout = 0;
@@ -451,7 +488,8 @@ int runHeadless(const QStringList &arguments)
     const bool json = parser.isSet(QStringLiteral("json"));
     if (parser.isSet(QStringLiteral("list-kinds"))) {
         QProcess process;
-        process.start(launch.program, launch.arguments + QStringList{QStringLiteral("--list-kinds")});
+        process.start(launch.program,
+                      launch.arguments + QStringList{QStringLiteral("--list-kinds")});
         process.waitForFinished(10000);
         printKinds(*catalog, json, process.readAllStandardOutput());
         return 0;
@@ -461,7 +499,8 @@ int runHeadless(const QStringList &arguments)
     if (parser.isSet(QStringLiteral("demo")))
         specs << demoBatch(launch.program);
     if (parser.isSet(QStringLiteral("jobs"))) {
-        const std::optional<QList<JobSpec>> fromFile = parseJobsFile(parser.value(QStringLiteral("jobs")), *catalog, &error);
+        const std::optional<QList<JobSpec>> fromFile =
+            parseJobsFile(parser.value(QStringLiteral("jobs")), *catalog, &error);
         if (!fromFile)
             return usageError(error);
         specs << *fromFile;
@@ -473,7 +512,8 @@ int runHeadless(const QStringList &arguments)
         specs << *spec;
     }
     if (specs.isEmpty())
-        return usageError(QStringLiteral("no jobs given: name some (e.g. primes:limit=1000000), use --jobs FILE or --demo"));
+        return usageError(QStringLiteral(
+            "no jobs given: name some (e.g. primes:limit=1000000), use --jobs FILE or --demo"));
     if (repeat > 1) {
         QList<JobSpec> repeated;
         repeated.reserve(specs.size() * repeat);

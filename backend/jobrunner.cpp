@@ -25,7 +25,8 @@ QString describeSignal(int signal)
     const char *text = ::strsignal(signal);
     if (!abbrev)
         return QStringLiteral("signal %1").arg(signal);
-    return QStringLiteral("SIG%1 (%2)").arg(QString::fromLatin1(abbrev), QString::fromLocal8Bit(text));
+    return QStringLiteral("SIG%1 (%2)")
+        .arg(QString::fromLatin1(abbrev), QString::fromLocal8Bit(text));
 }
 
 namespace {
@@ -39,7 +40,7 @@ constexpr qsizetype kMaxPendingPoints = 8192;
 // cut: a frame may carry 16 MiB, and a single-line label laid out from megabytes would stall
 // the GUI thread on every update. Far above what longrun-worker sends (200-byte progress texts,
 // an 8 KiB output tail).
-constexpr std::size_t kMaxLabelBytes = 1024;   // progress text, result summary, value names
+constexpr std::size_t kMaxLabelBytes = 1024;     // progress text, result summary, value names
 constexpr std::size_t kMaxTextBytes = 64 * 1024; // an error message, a text value
 constexpr qsizetype kMaxResultValues = 256;
 
@@ -57,10 +58,14 @@ QString fromWorker(const std::string &text, std::size_t maxBytes)
 QVariant toVariant(const proto::Value &v)
 {
     switch (v.type) {
-    case proto::Value::Type::Int: return QVariant::fromValue(qint64{v.integer});
-    case proto::Value::Type::Real: return v.real;
-    case proto::Value::Type::Text: return fromWorker(v.text, kMaxTextBytes);
-    case proto::Value::Type::Bool: return v.integer != 0;
+    case proto::Value::Type::Int:
+        return QVariant::fromValue(qint64{v.integer});
+    case proto::Value::Type::Real:
+        return v.real;
+    case proto::Value::Type::Text:
+        return fromWorker(v.text, kMaxTextBytes);
+    case proto::Value::Type::Bool:
+        return v.integer != 0;
     }
     return {};
 }
@@ -194,7 +199,8 @@ void Driver::start()
     // Written now, delivered once the process runs; QProcess buffers it. (A program that could
     // not be started has already been reported by errorOccurred().)
     if (m_process.state() != QProcess::NotRunning)
-        m_process.write(QByteArray::fromStdString(proto::encodeFrame(proto::ParentMessage{request})));
+        m_process.write(
+            QByteArray::fromStdString(proto::encodeFrame(proto::ParentMessage{request})));
 }
 
 void Driver::onControl()
@@ -291,8 +297,8 @@ void Driver::escalate()
         // A stopped process cannot read its Cancel frame: let it run to hear it.
         if (m_paused)
             signalGroup(SIGCONT);
-        m_process.write(QByteArray::fromStdString(
-            proto::encodeFrame(proto::ParentMessage{proto::Cancel{}})));
+        m_process.write(
+            QByteArray::fromStdString(proto::encodeFrame(proto::ParentMessage{proto::Cancel{}})));
         m_escalation = 1;
         m_escalateTimer.start(shutdown ? m_config.shutdownGraceMs : m_config.cancelGraceMs);
         break;
@@ -475,7 +481,8 @@ void Driver::onFinished(int exitCode, QProcess::ExitStatus status)
     m_escalateTimer.stop();
 
     const bool crashed = status == QProcess::CrashExit;
-    const bool cleanExit = !crashed && exitCode == 0 && m_process.error() != QProcess::FailedToStart;
+    const bool cleanExit =
+        !crashed && exitCode == 0 && m_process.error() != QProcess::FailedToStart;
     const bool success = cleanExit && m_result && !m_workerError && m_decoder.pendingBytes() == 0
                          && !m_decoder.hasError();
 
@@ -504,17 +511,19 @@ void Driver::onFinished(int exitCode, QProcess::ExitStatus status)
         finish(State::Failed, *m_workerError);
     } else if (crashed) {
         // QProcess reports the terminating signal as the exit code of a crash.
-        finish(State::Failed, QStringLiteral("the worker was killed by %1").arg(describeSignal(exitCode)));
+        finish(State::Failed,
+               QStringLiteral("the worker was killed by %1").arg(describeSignal(exitCode)));
     } else if (m_decoder.pendingBytes() > 0) {
         finish(State::Failed,
                QStringLiteral("protocol error: the worker exited in the middle of a frame "
                               "(%1 bytes of it arrived)")
                    .arg(m_decoder.pendingBytes()));
     } else if (exitCode != 0) {
-        finish(State::Failed, QStringLiteral("the worker exited with code %1 without a result")
-                                  .arg(exitCode));
+        finish(State::Failed,
+               QStringLiteral("the worker exited with code %1 without a result").arg(exitCode));
     } else {
-        finish(State::Failed, QStringLiteral("the worker exited (code 0) without sending a result"));
+        finish(State::Failed,
+               QStringLiteral("the worker exited (code 0) without sending a result"));
     }
 }
 
@@ -587,7 +596,8 @@ void JobRunner::run()
     Driver driver(m_jobId, m_attempt, m_spec, m_config, *m_control, *m_inbox, loop);
     // By name, not with a functor (see UpdateInbox::post): the GUI thread builds nothing of ours
     // for this thread to read.
-    m_control->attach([&driver] { QMetaObject::invokeMethod(&driver, "onControl", Qt::QueuedConnection); });
+    m_control->attach(
+        [&driver] { QMetaObject::invokeMethod(&driver, "onControl", Qt::QueuedConnection); });
     driver.start();
     loop.exec();
     m_control->detach();

@@ -21,13 +21,13 @@ namespace longrun {
 struct RunnerConfig
 {
     WorkerLaunch launch;
-    int cancelGraceMs = 500;     // Cancel frame -> SIGTERM
-    int termGraceMs = 500;       // SIGTERM -> SIGKILL
-    int shutdownGraceMs = 250;   // both steps when the app is quitting
-    int timeoutMs = 0;           // active (not paused) time allowed; 0 = none
-    int helloTimeoutMs = 30000;  // a worker that never says hello is stuck
+    int cancelGraceMs = 500;    // Cancel frame -> SIGTERM
+    int termGraceMs = 500;      // SIGTERM -> SIGKILL
+    int shutdownGraceMs = 250;  // both steps when the app is quitting
+    int timeoutMs = 0;          // active (not paused) time allowed; 0 = none
+    int helloTimeoutMs = 30000; // a worker that never says hello is stuck
     int exitAfterResultMs = 2000;
-    int flushIntervalMs = 16;    // at most one update per job per frame
+    int flushIntervalMs = 16; // at most one update per job per frame
 };
 
 class JobRunner final : public QRunnable

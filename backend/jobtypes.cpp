@@ -7,14 +7,22 @@ namespace longrun {
 QString stateDisplayName(State s)
 {
     switch (s) {
-    case State::Queued: return QObject::tr("Queued");
-    case State::Starting: return QObject::tr("Starting");
-    case State::Running: return QObject::tr("Running");
-    case State::Paused: return QObject::tr("Paused");
-    case State::Succeeded: return QObject::tr("Succeeded");
-    case State::Failed: return QObject::tr("Failed");
-    case State::Canceled: return QObject::tr("Canceled");
-    case State::TimedOut: return QObject::tr("Timed out");
+    case State::Queued:
+        return QObject::tr("Queued");
+    case State::Starting:
+        return QObject::tr("Starting");
+    case State::Running:
+        return QObject::tr("Running");
+    case State::Paused:
+        return QObject::tr("Paused");
+    case State::Succeeded:
+        return QObject::tr("Succeeded");
+    case State::Failed:
+        return QObject::tr("Failed");
+    case State::Canceled:
+        return QObject::tr("Canceled");
+    case State::TimedOut:
+        return QObject::tr("Timed out");
     }
     return {};
 }
@@ -22,14 +30,22 @@ QString stateDisplayName(State s)
 QString stateKey(State s)
 {
     switch (s) {
-    case State::Queued: return QStringLiteral("queued");
-    case State::Starting: return QStringLiteral("starting");
-    case State::Running: return QStringLiteral("running");
-    case State::Paused: return QStringLiteral("paused");
-    case State::Succeeded: return QStringLiteral("succeeded");
-    case State::Failed: return QStringLiteral("failed");
-    case State::Canceled: return QStringLiteral("canceled");
-    case State::TimedOut: return QStringLiteral("timed_out");
+    case State::Queued:
+        return QStringLiteral("queued");
+    case State::Starting:
+        return QStringLiteral("starting");
+    case State::Running:
+        return QStringLiteral("running");
+    case State::Paused:
+        return QStringLiteral("paused");
+    case State::Succeeded:
+        return QStringLiteral("succeeded");
+    case State::Failed:
+        return QStringLiteral("failed");
+    case State::Canceled:
+        return QStringLiteral("canceled");
+    case State::TimedOut:
+        return QStringLiteral("timed_out");
     }
     return {};
 }
@@ -39,7 +55,8 @@ QString shellQuote(QString word)
     static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_@%+=:,./-]+$"));
     if (plain.match(word).hasMatch())
         return word;
-    return QLatin1Char('\'') + word.replace(QLatin1Char('\''), QStringLiteral("'\\''")) + QLatin1Char('\'');
+    return QLatin1Char('\'') + word.replace(QLatin1Char('\''), QStringLiteral("'\\''"))
+           + QLatin1Char('\'');
 }
 
 QString startFailureReason(const QString &processErrorString)

@@ -30,15 +30,15 @@ struct RunnerUpdate
 {
     int jobId = 0;
     int attempt = 0;
-    std::optional<State> state;          // Running, Paused (Starting is set by the controller)
-    std::optional<double> progress;      // 0..1, already clamped monotone by the runner
+    std::optional<State> state;     // Running, Paused (Starting is set by the controller)
+    std::optional<double> progress; // 0..1, already clamped monotone by the runner
     std::optional<QString> progressText;
-    QList<QPointF> points;               // new points for the live plot
-    qint64 pid = 0;                      // worker pid once known
+    QList<QPointF> points; // new points for the live plot
+    qint64 pid = 0;        // worker pid once known
 
     // Set once, on the last update of an attempt.
     std::optional<State> terminal;
-    QString error;                       // why it did not succeed, in words
+    QString error; // why it did not succeed, in words
     QString stderrTail;
     std::optional<JobResult> result;
 };
@@ -52,7 +52,8 @@ void halveDensity(QList<QPointF> &points);
 class UpdateInbox final
 {
 public:
-    // `drainMethod`: the name of an invokable method of `receiver` (no arguments) that calls take().
+    // `drainMethod`: the name of an invokable method of `receiver` (no arguments) that calls
+    // take().
     UpdateInbox(QObject *receiver, const char *drainMethod);
 
     void post(RunnerUpdate update);

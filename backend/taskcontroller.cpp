@@ -7,9 +7,9 @@
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QFutureWatcher>
-#include <QtGui/QImage>
 #include <QtCore/QProcess>
 #include <QtCore/QUrl>
+#include <QtGui/QImage>
 #include <QtQml/QJSEngine>
 #include <QtQml/QQmlEngine>
 
@@ -26,7 +26,8 @@ WorkerLaunch defaultLaunch()
     const QString fromEnv = qEnvironmentVariable("LONGRUN_WORKER");
     if (!fromEnv.isEmpty())
         return {fromEnv, {}};
-    const QString dir = QCoreApplication::instance() ? QCoreApplication::applicationDirPath() : QDir::currentPath();
+    const QString dir =
+        QCoreApplication::instance() ? QCoreApplication::applicationDirPath() : QDir::currentPath();
     return {QDir(dir).filePath(QStringLiteral("longrun-worker")), {}};
 }
 } // namespace
@@ -103,7 +104,9 @@ int TaskController::maxConcurrency() const
 
 void TaskController::setTimeoutSeconds(double seconds)
 {
-    const int ms = std::isfinite(seconds) && seconds > 0 ? static_cast<int>(std::min(seconds, 1.0e6) * 1000) : 0;
+    const int ms = std::isfinite(seconds) && seconds > 0
+                       ? static_cast<int>(std::min(seconds, 1.0e6) * 1000)
+                       : 0;
     if (ms == m_config.timeoutMs)
         return;
     m_config.timeoutMs = ms;
@@ -276,7 +279,8 @@ void TaskController::loadJobsFile(const QUrl &file)
 
 void TaskController::dispatch()
 {
-    while (!m_shuttingDown && static_cast<int>(m_active.size()) < m_concurrency && !m_queue.empty()) {
+    while (!m_shuttingDown && static_cast<int>(m_active.size()) < m_concurrency
+           && !m_queue.empty()) {
         const int id = m_queue.front();
         m_queue.pop_front();
         const TaskRow *row = m_model.find(id);
@@ -366,7 +370,8 @@ void TaskController::saveImage(int id, const JobResult &result)
 {
     if (m_imageDir.isEmpty()) {
         if (!m_tempImages)
-            m_tempImages = std::make_unique<QTemporaryDir>(QDir::temp().filePath(QStringLiteral("longrun-XXXXXX")));
+            m_tempImages = std::make_unique<QTemporaryDir>(
+                QDir::temp().filePath(QStringLiteral("longrun-XXXXXX")));
         if (!m_tempImages->isValid())
             return;
     }
@@ -393,7 +398,8 @@ void TaskController::saveImage(int id, const JobResult &result)
     watcher->setFuture(QtConcurrent::run(backgroundPool(), [rgb, w, h, path] {
         if (w <= 0 || h <= 0 || rgb.size() != qsizetype{w} * h * 3)
             return false;
-        const QImage image(reinterpret_cast<const uchar *>(rgb.constData()), w, h, w * 3, QImage::Format_RGB888);
+        const QImage image(reinterpret_cast<const uchar *>(rgb.constData()), w, h, w * 3,
+                           QImage::Format_RGB888);
         return image.save(path, "PNG");
     }));
 }
@@ -466,7 +472,8 @@ void TaskController::cancelAll()
         emit jobFinished(id, State::Canceled);
     for (auto &[id, active] : m_active) {
         m_retriesLeft.remove(id);
-        active.control->requestStop(m_shuttingDown ? JobControl::Stop::Shutdown : JobControl::Stop::Cancel);
+        active.control->requestStop(m_shuttingDown ? JobControl::Stop::Shutdown
+                                                   : JobControl::Stop::Cancel);
     }
     endBatchIfIdle();
 }

@@ -41,7 +41,8 @@ class TaskController : public QObject
     Q_PROPERTY(longrun::CatalogModel *catalog READ catalog CONSTANT)
     Q_PROPERTY(int concurrency READ concurrency WRITE setConcurrency NOTIFY concurrencyChanged)
     Q_PROPERTY(int maxConcurrency READ maxConcurrency CONSTANT)
-    Q_PROPERTY(double timeoutSeconds READ timeoutSeconds WRITE setTimeoutSeconds NOTIFY timeoutSecondsChanged)
+    Q_PROPERTY(double timeoutSeconds READ timeoutSeconds WRITE setTimeoutSeconds NOTIFY
+                   timeoutSecondsChanged)
     Q_PROPERTY(int retries READ retries WRITE setRetries NOTIFY retriesChanged)
     Q_PROPERTY(QString workerPath READ workerPath NOTIFY workerChanged)
     Q_PROPERTY(double throughput READ throughput NOTIFY statsChanged)

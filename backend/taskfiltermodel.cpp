@@ -29,7 +29,8 @@ bool TaskFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
 {
     if (m_filter == u"all" || m_filter.isEmpty())
         return true;
-    const auto state = sourceModel()->index(sourceRow, 0, sourceParent).data(TaskModel::StateRole).value<State>();
+    const auto state =
+        sourceModel()->index(sourceRow, 0, sourceParent).data(TaskModel::StateRole).value<State>();
     if (m_filter == u"active")
         return !isTerminal(state);
     if (m_filter == u"failed")

@@ -36,7 +36,8 @@ Q_SIGNALS:
     void countChanged();
 
 protected:
-    [[nodiscard]] bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+    [[nodiscard]] bool filterAcceptsRow(int sourceRow,
+                                        const QModelIndex &sourceParent) const override;
 
 private:
     QString m_filter = QStringLiteral("all");

@@ -20,7 +20,10 @@ QString formatDuration(qint64 ms)
     const qint64 m = (totalSeconds / 60) % 60;
     const qint64 s = totalSeconds % 60;
     if (h > 0)
-        return QStringLiteral("%1:%2:%3").arg(h).arg(m, 2, 10, QLatin1Char('0')).arg(s, 2, 10, QLatin1Char('0'));
+        return QStringLiteral("%1:%2:%3")
+            .arg(h)
+            .arg(m, 2, 10, QLatin1Char('0'))
+            .arg(s, 2, 10, QLatin1Char('0'));
     return QStringLiteral("%1:%2").arg(m).arg(s, 2, 10, QLatin1Char('0'));
 }
 
@@ -95,38 +98,62 @@ QVariant TaskModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
     case TitleRole:
         return row.title();
-    case IdRole: return row.id;
-    case KindRole: return row.spec.kind;
-    case ParamsRole: return row.params;
-    case StateRole: return QVariant::fromValue(row.state);
-    case StateNameRole: return stateDisplayName(row.state);
-    case StateKeyRole: return stateKey(row.state);
-    case ProgressRole: return row.progress;
-    case ProgressTextRole: return row.progressText;
-    case ElapsedRole: return static_cast<double>(elapsedMs(row)) / 1000.0;
+    case IdRole:
+        return row.id;
+    case KindRole:
+        return row.spec.kind;
+    case ParamsRole:
+        return row.params;
+    case StateRole:
+        return QVariant::fromValue(row.state);
+    case StateNameRole:
+        return stateDisplayName(row.state);
+    case StateKeyRole:
+        return stateKey(row.state);
+    case ProgressRole:
+        return row.progress;
+    case ProgressTextRole:
+        return row.progressText;
+    case ElapsedRole:
+        return static_cast<double>(elapsedMs(row)) / 1000.0;
     case EtaRole: {
         const qint64 eta = etaMs(row);
         return eta < 0 ? -1.0 : static_cast<double>(eta) / 1000.0;
     }
-    case ElapsedTextRole: return row.startedAt < 0 ? QString() : formatDuration(elapsedMs(row));
+    case ElapsedTextRole:
+        return row.startedAt < 0 ? QString() : formatDuration(elapsedMs(row));
     case EtaTextRole: {
         const qint64 eta = etaMs(row);
         return eta < 0 ? QString() : formatDuration(eta);
     }
-    case ResultSummaryRole: return row.resultSummary;
-    case ResultValuesRole: return row.resultValues;
-    case ImageUrlRole: return row.imageUrl;
-    case SeriesRole: return QVariant::fromValue(row.series);
-    case ErrorRole: return row.error;
-    case StderrTailRole: return row.stderrTail;
-    case AttemptRole: return row.attempt;
-    case PidRole: return row.pid;
-    case CanCancelRole: return !isTerminal(row.state);
-    case CanPauseRole: return row.state == State::Running;
-    case CanResumeRole: return row.state == State::Paused;
-    case CanRetryRole: return isTerminal(row.state) && row.state != State::Succeeded;
-    case IsTerminalRole: return isTerminal(row.state);
-    default: return {};
+    case ResultSummaryRole:
+        return row.resultSummary;
+    case ResultValuesRole:
+        return row.resultValues;
+    case ImageUrlRole:
+        return row.imageUrl;
+    case SeriesRole:
+        return QVariant::fromValue(row.series);
+    case ErrorRole:
+        return row.error;
+    case StderrTailRole:
+        return row.stderrTail;
+    case AttemptRole:
+        return row.attempt;
+    case PidRole:
+        return row.pid;
+    case CanCancelRole:
+        return !isTerminal(row.state);
+    case CanPauseRole:
+        return row.state == State::Running;
+    case CanResumeRole:
+        return row.state == State::Paused;
+    case CanRetryRole:
+        return isTerminal(row.state) && row.state != State::Succeeded;
+    case IsTerminalRole:
+        return isTerminal(row.state);
+    default:
+        return {};
     }
 }
 
@@ -345,10 +372,10 @@ void TaskModel::finish(int id, State terminal, const QString &error, const QStri
         row.progressText.clear();
     }
     setCounted(row, 1.0);
-    emitRow(r, {StateRole, StateNameRole, StateKeyRole, ProgressRole, ProgressTextRole,
-                ElapsedRole, ElapsedTextRole, EtaRole, EtaTextRole, ResultSummaryRole,
-                ResultValuesRole, ErrorRole, StderrTailRole, CanCancelRole, CanPauseRole,
-                CanResumeRole, CanRetryRole, IsTerminalRole});
+    emitRow(r, {StateRole, StateNameRole, StateKeyRole, ProgressRole, ProgressTextRole, ElapsedRole,
+                ElapsedTextRole, EtaRole, EtaTextRole, ResultSummaryRole, ResultValuesRole,
+                ErrorRole, StderrTailRole, CanCancelRole, CanPauseRole, CanResumeRole, CanRetryRole,
+                IsTerminalRole});
 }
 
 void TaskModel::cancelQueued(const QList<int> &ids, const QString &error)
@@ -371,8 +398,8 @@ void TaskModel::cancelQueued(const QList<int> &ids, const QString &error)
     if (first < 0)
         return;
     emit dataChanged(index(first), index(last),
-                     {StateRole, StateNameRole, StateKeyRole, ErrorRole, CanCancelRole, CanPauseRole,
-                      CanResumeRole, CanRetryRole, IsTerminalRole});
+                     {StateRole, StateNameRole, StateKeyRole, ErrorRole, CanCancelRole,
+                      CanPauseRole, CanResumeRole, CanRetryRole, IsTerminalRole});
     emit countsChanged();
     emit overallProgressChanged();
 }

@@ -33,7 +33,7 @@ struct TaskRow
     int attempt = 1;
     double progress = 0.0;
     QString progressText;
-    qint64 startedAt = -1;  // model clock, ms
+    qint64 startedAt = -1; // model clock, ms
     qint64 finishedAt = -1;
     qint64 pausedSince = -1;
     qint64 pausedTotal = 0;

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     # toolchain
-    g++ cmake ninja-build ccache pkg-config git
+    g++ cmake ninja-build ccache pkg-config git clang-format
     # libraries
     qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools libcereal-dev libssl-dev
     # QML runtime modules that Debian splits out of qt6-declarative-dev

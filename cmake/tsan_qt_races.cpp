@@ -57,8 +57,8 @@ Origin originOf(void *pc)
     if (std::strstr(path, "libtsan") != nullptr)
         return Origin::Runtime;
     const bool system = std::strncmp(path, "/lib/", 5) == 0
-                     || std::strncmp(path, "/usr/lib/", 9) == 0
-                     || std::strncmp(path, "/lib64/", 7) == 0;
+                        || std::strncmp(path, "/usr/lib/", 9) == 0
+                        || std::strncmp(path, "/lib64/", 7) == 0;
     return system ? Origin::System : Origin::Ours;
 }
 

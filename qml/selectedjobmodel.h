@@ -35,7 +35,8 @@ Q_SIGNALS:
     void foundChanged();
 
 protected:
-    [[nodiscard]] bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+    [[nodiscard]] bool filterAcceptsRow(int sourceRow,
+                                        const QModelIndex &sourceParent) const override;
 
 private:
     void updateFound();

@@ -70,7 +70,8 @@ void fillPolyline(QSGGeometry *geometry, const QList<QPointF> &input, const QCol
     QList<QPointF> points;
     points.reserve(input.size());
     for (const QPointF &p : input) {
-        if (points.isEmpty() || std::hypot(p.x() - points.last().x(), p.y() - points.last().y()) >= 0.5)
+        if (points.isEmpty()
+            || std::hypot(p.x() - points.last().x(), p.y() - points.last().y()) >= 0.5)
             points.append(p);
     }
     if (points.size() < 2) {
@@ -115,10 +116,14 @@ void fillPolyline(QSGGeometry *geometry, const QList<QPointF> &input, const QCol
         const QPointF p = points.at(i);
         const QPointF outer = normal * (edge * miter);
         const QPointF inner = normal * (core * miter);
-        vertices[i * 4 + 0].set(static_cast<float>(p.x() + outer.x()), static_cast<float>(p.y() + outer.y()), 0, 0, 0, 0);
-        vertices[i * 4 + 1].set(static_cast<float>(p.x() + inner.x()), static_cast<float>(p.y() + inner.y()), r, g, b, a);
-        vertices[i * 4 + 2].set(static_cast<float>(p.x() - inner.x()), static_cast<float>(p.y() - inner.y()), r, g, b, a);
-        vertices[i * 4 + 3].set(static_cast<float>(p.x() - outer.x()), static_cast<float>(p.y() - outer.y()), 0, 0, 0, 0);
+        vertices[i * 4 + 0].set(static_cast<float>(p.x() + outer.x()),
+                                static_cast<float>(p.y() + outer.y()), 0, 0, 0, 0);
+        vertices[i * 4 + 1].set(static_cast<float>(p.x() + inner.x()),
+                                static_cast<float>(p.y() + inner.y()), r, g, b, a);
+        vertices[i * 4 + 2].set(static_cast<float>(p.x() - inner.x()),
+                                static_cast<float>(p.y() - inner.y()), r, g, b, a);
+        vertices[i * 4 + 3].set(static_cast<float>(p.x() - outer.x()),
+                                static_cast<float>(p.y() - outer.y()), 0, 0, 0, 0);
     }
     for (int i = 0; i + 1 < n; ++i) {
         for (int band = 0; band < 3; ++band) {
@@ -164,7 +169,8 @@ void SeriesPlot::setPoints(const QVariant &points)
         const QVariantList values = points.toList();
         list.reserve(values.size());
         for (const QVariant &value : values) {
-            if (value.canConvert<QPointF>() && value.metaType() != QMetaType::fromType<QVariantMap>()) {
+            if (value.canConvert<QPointF>()
+                && value.metaType() != QMetaType::fromType<QVariantMap>()) {
                 list.append(value.toPointF());
             } else {
                 const QVariantMap map = value.toMap();
@@ -173,8 +179,9 @@ void SeriesPlot::setPoints(const QVariant &points)
             }
         }
     }
-    list.erase(std::remove_if(list.begin(), list.end(),
-                              [](const QPointF &p) { return !std::isfinite(p.x()) || !std::isfinite(p.y()); }),
+    list.erase(std::remove_if(
+                   list.begin(), list.end(),
+                   [](const QPointF &p) { return !std::isfinite(p.x()) || !std::isfinite(p.y()); }),
                list.end());
     if (list == m_points)
         return;
@@ -253,7 +260,8 @@ QPointF SeriesPlot::mapToPlot(double x, double y) const
 {
     const double xRange = m_x.transform(m_x.max) - m_x.transform(m_x.min);
     const double yRange = m_y.max - m_y.min;
-    const double px = xRange > 0 ? (m_x.transform(x) - m_x.transform(m_x.min)) / xRange * width() : 0.0;
+    const double px =
+        xRange > 0 ? (m_x.transform(x) - m_x.transform(m_x.min)) / xRange * width() : 0.0;
     const double py = yRange > 0 ? height() - (y - m_y.min) / yRange * height() : height() / 2.0;
     return {px, py};
 }
@@ -316,7 +324,8 @@ void SeriesPlot::relayout()
     auto addX = [this](double value) {
         const double pos = mapToPlot(value, m_y.min).x();
         m_xGrid << pos;
-        m_xTicks << QVariantMap{{QStringLiteral("position"), pos}, {QStringLiteral("label"), formatX(value)}};
+        m_xTicks << QVariantMap{{QStringLiteral("position"), pos},
+                                {QStringLiteral("label"), formatX(value)}};
     };
     if (width() > 0 && height() > 0) {
         if (m_x.log) {
@@ -325,15 +334,18 @@ void SeriesPlot::relayout()
             for (int k = first; k <= last; ++k)
                 addX(std::pow(10.0, k));
         } else {
-            const double step = niceStep(m_x.max - m_x.min, std::max(2, static_cast<int>(width() / 90)));
+            const double step =
+                niceStep(m_x.max - m_x.min, std::max(2, static_cast<int>(width() / 90)));
             for (double v = std::ceil(m_x.min / step) * step; v <= m_x.max + step * 1e-9; v += step)
                 addX(v);
         }
-        const double step = niceStep(m_y.max - m_y.min, std::max(2, static_cast<int>(height() / 40)));
+        const double step =
+            niceStep(m_y.max - m_y.min, std::max(2, static_cast<int>(height() / 40)));
         for (double v = std::ceil(m_y.min / step) * step; v <= m_y.max + step * 1e-9; v += step) {
             const double pos = mapToPlot(m_x.min, v).y();
             m_yGrid << pos;
-            m_yTicks << QVariantMap{{QStringLiteral("position"), pos}, {QStringLiteral("label"), formatY(v, step)}};
+            m_yTicks << QVariantMap{{QStringLiteral("position"), pos},
+                                    {QStringLiteral("label"), formatY(v, step)}};
         }
     }
     emit ticksChanged();

@@ -32,7 +32,8 @@ class SeriesPlot : public QQuickItem
     // A logarithmic x axis when the data spans more than a decade.
     Q_PROPERTY(bool logX READ logX WRITE setLogX NOTIFY logXChanged)
     Q_PROPERTY(QColor color READ color WRITE setColor NOTIFY colorsChanged)
-    Q_PROPERTY(QColor referenceColor READ referenceColor WRITE setReferenceColor NOTIFY colorsChanged)
+    Q_PROPERTY(
+        QColor referenceColor READ referenceColor WRITE setReferenceColor NOTIFY colorsChanged)
     Q_PROPERTY(QColor gridColor READ gridColor WRITE setGridColor NOTIFY colorsChanged)
     Q_PROPERTY(double lineWidth READ lineWidth WRITE setLineWidth NOTIFY lineWidthChanged)
     // [{position: px, label: "1M"}, ...] along each axis, for the labels drawn in QML.

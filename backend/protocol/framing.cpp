@@ -75,7 +75,10 @@ public:
         char *begin = const_cast<char *>(bytes.data());
         setg(begin, begin, begin + bytes.size());
     }
-    [[nodiscard]] std::size_t remaining() const { return static_cast<std::size_t>(egptr() - gptr()); }
+    [[nodiscard]] std::size_t remaining() const
+    {
+        return static_cast<std::size_t>(egptr() - gptr());
+    }
 };
 
 // Appends to a std::string without the copy a stringstream makes.
@@ -103,7 +106,7 @@ private:
     std::string &m_out;
 };
 
-template <class Message>
+template<class Message>
 void appendFrameImpl(std::string &out, const Message &message)
 {
     const std::size_t start = out.size();
@@ -126,9 +129,9 @@ void appendFrameImpl(std::string &out, const Message &message)
                                 + " bytes is larger than the frame limit");
     }
     const auto n = static_cast<std::uint32_t>(length);
-    const unsigned char prefix[4] = {static_cast<unsigned char>(n), static_cast<unsigned char>(n >> 8),
-                                     static_cast<unsigned char>(n >> 16),
-                                     static_cast<unsigned char>(n >> 24)};
+    const unsigned char prefix[4] = {
+        static_cast<unsigned char>(n), static_cast<unsigned char>(n >> 8),
+        static_cast<unsigned char>(n >> 16), static_cast<unsigned char>(n >> 24)};
     std::memcpy(out.data() + start, prefix, 4);
 }
 
@@ -158,7 +161,7 @@ void appendFrame(std::string &out, const ParentMessage &message)
     appendFrameImpl(out, message);
 }
 
-template <class Message>
+template<class Message>
 Message decodePayload(std::string_view payload)
 {
     if (payload.empty())
@@ -193,7 +196,7 @@ Message decodePayload(std::string_view payload)
 template WorkerMessage decodePayload<WorkerMessage>(std::string_view);
 template ParentMessage decodePayload<ParentMessage>(std::string_view);
 
-template <class Message>
+template<class Message>
 void FrameDecoder<Message>::feed(std::string_view bytes)
 {
     if (hasError() || bytes.empty())
@@ -209,7 +212,7 @@ void FrameDecoder<Message>::feed(std::string_view bytes)
     m_buffer.append(bytes);
 }
 
-template <class Message>
+template<class Message>
 std::optional<Message> FrameDecoder<Message>::next()
 {
     if (hasError())
@@ -243,7 +246,7 @@ std::optional<Message> FrameDecoder<Message>::next()
     }
 }
 
-template <class Message>
+template<class Message>
 void FrameDecoder<Message>::fail(std::string message)
 {
     m_error = std::move(message);

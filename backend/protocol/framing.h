@@ -24,7 +24,7 @@ namespace longrun::protocol {
 void appendFrame(std::string &out, const WorkerMessage &message);
 void appendFrame(std::string &out, const ParentMessage &message);
 
-template <class Message>
+template<class Message>
 class FrameDecoder final
 {
 public:
@@ -56,7 +56,7 @@ private:
 
 // Decodes exactly one frame's payload (without length prefix). Throws std::runtime_error with a
 // clear text on any malformed input. Exposed for the fuzzers and tests.
-template <class Message>
+template<class Message>
 [[nodiscard]] Message decodePayload(std::string_view payload);
 
 extern template class FrameDecoder<WorkerMessage>;

@@ -41,10 +41,10 @@ void checkVersion(std::uint32_t version, std::uint32_t known, const char *type);
 
 inline constexpr std::uint64_t kChunk = 64 * 1024;
 
-template <class Archive, class T>
+template<class Archive, class T>
 void io(Archive &ar, T &value);
 
-template <class Archive>
+template<class Archive>
 void ioString(Archive &ar, std::string &s)
 {
     if constexpr (Archive::is_saving::value) {
@@ -61,14 +61,15 @@ void ioString(Archive &ar, std::string &s)
         // allocated at most one chunk more than the frame really holds.
         while (s.size() < size) {
             const std::size_t old = s.size();
-            const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, size - old));
+            const std::size_t n =
+                static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, size - old));
             s.resize(old + n);
             ar(cereal::binary_data(s.data() + old, n));
         }
     }
 }
 
-template <class Archive, class T>
+template<class Archive, class T>
 void ioVector(Archive &ar, std::vector<T> &v)
 {
     if constexpr (Archive::is_saving::value) {
@@ -90,7 +91,8 @@ void ioVector(Archive &ar, std::vector<T> &v)
             const std::uint64_t perChunk = std::max<std::uint64_t>(1, kChunk / sizeof(T));
             while (v.size() < size) {
                 const std::size_t old = v.size();
-                const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(perChunk, size - old));
+                const std::size_t n =
+                    static_cast<std::size_t>(std::min<std::uint64_t>(perChunk, size - old));
                 v.resize(old + n);
                 ar(cereal::binary_data(v.data() + old, n * sizeof(T)));
             }
@@ -111,18 +113,21 @@ void ioVector(Archive &ar, std::vector<T> &v)
     }
 }
 
-template <class Archive, class T>
+template<class Archive, class T>
 void io(Archive &ar, T &value)
 {
     if constexpr (std::is_same_v<T, std::string>)
         ioString(ar, value);
-    else if constexpr (requires { typename T::value_type; typename T::allocator_type; })
+    else if constexpr (requires {
+                           typename T::value_type;
+                           typename T::allocator_type;
+                       })
         ioVector(ar, value);
     else
         ar(value);
 }
 
-template <class Archive, class... T>
+template<class Archive, class... T>
 void fields(Archive &ar, T &...values)
 {
     (io(ar, values), ...);
@@ -216,56 +221,56 @@ using WorkerMessage = std::variant<Hello, Progress, Data, Result, Error>;
 
 // ---- serialization ---------------------------------------------------------------------
 
-template <class Archive>
+template<class Archive>
 void serialize(Archive &ar, Param &m, std::uint32_t const version)
 {
     wire::checkVersion(version, 1, "Param");
     wire::fields(ar, m.key, m.values);
 }
 
-template <class Archive>
+template<class Archive>
 void serialize(Archive &ar, Start &m, std::uint32_t const version)
 {
     wire::checkVersion(version, 1, "Start");
     wire::fields(ar, m.kind, m.params);
 }
 
-template <class Archive>
+template<class Archive>
 void serialize(Archive &ar, Cancel &m, std::uint32_t const version)
 {
     wire::checkVersion(version, 1, "Cancel");
     wire::fields(ar, m.reserved);
 }
 
-template <class Archive>
+template<class Archive>
 void serialize(Archive &ar, Hello &m, std::uint32_t const version)
 {
     wire::checkVersion(version, 1, "Hello");
     wire::fields(ar, m.protocolVersion, m.pid, m.worker);
 }
 
-template <class Archive>
+template<class Archive>
 void serialize(Archive &ar, Progress &m, std::uint32_t const version)
 {
     wire::checkVersion(version, 1, "Progress");
     wire::fields(ar, m.fraction, m.text);
 }
 
-template <class Archive>
+template<class Archive>
 void serialize(Archive &ar, Point &m, std::uint32_t const version)
 {
     wire::checkVersion(version, 1, "Point");
     wire::fields(ar, m.x, m.y);
 }
 
-template <class Archive>
+template<class Archive>
 void serialize(Archive &ar, Data &m, std::uint32_t const version)
 {
     wire::checkVersion(version, 1, "Data");
     wire::fields(ar, m.series, m.points);
 }
 
-template <class Archive>
+template<class Archive>
 void serialize(Archive &ar, Value &m, std::uint32_t const version)
 {
     wire::checkVersion(version, 1, "Value");
@@ -276,7 +281,7 @@ void serialize(Archive &ar, Value &m, std::uint32_t const version)
     m.type = static_cast<Value::Type>(type);
 }
 
-template <class Archive>
+template<class Archive>
 void serialize(Archive &ar, Image &m, std::uint32_t const version)
 {
     wire::checkVersion(version, 1, "Image");
@@ -284,18 +289,18 @@ void serialize(Archive &ar, Image &m, std::uint32_t const version)
     if (std::uint64_t{m.width} * m.height > kMaxImagePixels
         || m.rgb.size() != std::uint64_t{m.width} * m.height * 3)
         throw cereal::Exception("image of " + std::to_string(m.width) + "x"
-                                + std::to_string(m.height) + " has "
-                                + std::to_string(m.rgb.size()) + " bytes of pixels");
+                                + std::to_string(m.height) + " has " + std::to_string(m.rgb.size())
+                                + " bytes of pixels");
 }
 
-template <class Archive>
+template<class Archive>
 void serialize(Archive &ar, Result &m, std::uint32_t const version)
 {
     wire::checkVersion(version, 1, "Result");
     wire::fields(ar, m.summary, m.values, m.image);
 }
 
-template <class Archive>
+template<class Archive>
 void serialize(Archive &ar, Error &m, std::uint32_t const version)
 {
     wire::checkVersion(version, 1, "Error");

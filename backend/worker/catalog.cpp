@@ -102,21 +102,27 @@ std::vector<KindSpec> makeCatalog()
 {
     std::vector<KindSpec> kinds;
     kinds.push_back(
-        {"primes", "Count primes", "compute",
+        {"primes",
+         "Count primes",
+         "compute",
          "Counts the primes up to a limit with a segmented sieve of Eratosthenes. CPU-bound, "
          "memory stays small whatever the limit.",
          {intParam("limit", 10'000'000, 2, 1'000'000'000'000,
                    "Count the primes up to this number.")},
          runPrimes});
     kinds.push_back(
-        {"montecarlo-pi", "Estimate pi (Monte Carlo)", "compute",
+        {"montecarlo-pi",
+         "Estimate pi (Monte Carlo)",
+         "compute",
          "Estimates pi by throwing random points at a square, plotting the running estimate. "
          "The same seed gives the same answer on every machine.",
          {intParam("samples", 20'000'000, 1, 100'000'000'000, "Number of random points."),
           intParam("seed", 1, 0, std::int64_t{1} << 62, "Seed of the random generator.")},
          runMonteCarloPi});
     kinds.push_back(
-        {"mandelbrot", "Render the Mandelbrot set", "compute",
+        {"mandelbrot",
+         "Render the Mandelbrot set",
+         "compute",
          "Renders a region of the Mandelbrot set into an image with smooth colouring.",
          {intParam("width", 800, 16, 2048, "Image width in pixels."),
           intParam("height", 600, 16, 2048, "Image height in pixels."),
@@ -125,18 +131,25 @@ std::vector<KindSpec> makeCatalog()
                     "four numbers xmin,ymin,xmax,ymax with xmin < xmax and ymin < ymax",
                     "Part of the complex plane to draw: xmin,ymin,xmax,ymax.")},
          runMandelbrot});
-    kinds.push_back({"checksum", "SHA-256 of a file", "system",
+    kinds.push_back({"checksum",
+                     "SHA-256 of a file",
+                     "system",
                      "Computes the SHA-256 checksum of a file, reading it in 1 MiB chunks.",
-                     {pathParam("path", true, "The file to checksum.")}, runChecksum});
+                     {pathParam("path", true, "The file to checksum.")},
+                     runChecksum});
     kinds.push_back(
-        {"sleep", "Sleep", "system",
+        {"sleep",
+         "Sleep",
+         "system",
          "Waits for a while in steps, reporting progress; uses no CPU. Handy to try queueing, "
          "pausing and cancelling.",
          {realParam("seconds", 5.0, 0.0, 86'400.0, "How long to wait, in seconds."),
           intParam("steps", 10, 1, 100'000, "Number of progress steps.")},
          runSleep});
     kinds.push_back(
-        {"command", "Run a command", "system",
+        {"command",
+         "Run a command",
+         "system",
          "Runs a program and follows its output: percentages and N/M counts become progress, "
          "the last lines are kept. Fails when the program exits with a non-zero code.",
          {argvParam("argv", "The program and its arguments."),
@@ -146,7 +159,9 @@ std::vector<KindSpec> makeCatalog()
                     "progress bars.")},
          runCommand});
     kinds.push_back(
-        {"fault", "Misbehave on purpose", "fault",
+        {"fault",
+         "Misbehave on purpose",
+         "fault",
          "Reports normal progress for a while, then fails in the chosen way: a crash, a hang, "
          "garbage on the pipe and more. For testing how longrun copes.",
          {choiceParam("mode", "crash",
@@ -276,13 +291,20 @@ ArgValue defaultValue(const ParamSpec &spec)
 const char *typeName(ParamType type)
 {
     switch (type) {
-    case ParamType::Int: return "int";
-    case ParamType::Real: return "real";
-    case ParamType::Text: return "text";
-    case ParamType::Path: return "path";
-    case ParamType::Bool: return "bool";
-    case ParamType::Choice: return "choice";
-    case ParamType::Argv: return "argv";
+    case ParamType::Int:
+        return "int";
+    case ParamType::Real:
+        return "real";
+    case ParamType::Text:
+        return "text";
+    case ParamType::Path:
+        return "path";
+    case ParamType::Bool:
+        return "bool";
+    case ParamType::Choice:
+        return "choice";
+    case ParamType::Argv:
+        return "argv";
     }
     return "text";
 }

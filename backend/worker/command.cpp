@@ -9,8 +9,8 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -20,9 +20,9 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <thread>
+#include <unistd.h>
 #include <utility>
 #include <vector>
-#include <unistd.h>
 
 namespace longrun::worker {
 
@@ -324,9 +324,9 @@ Outcome runCommand(const Args &args, Job &job)
     // Whatever the program starts stays below us, even what leaves our process group, so that
     // the end of the job can end it too (killDescendants).
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
-    const ChildSetup setup{argv.data(), cwd.empty() ? nullptr : cwd.c_str(), devNull.get(),
-                           outWrite.get(), tty ? outWrite.get() : errWrite.get(),
-                           reportWrite.get(), getpid()};
+    const ChildSetup setup{argv.data(),    cwd.empty() ? nullptr : cwd.c_str(),   devNull.get(),
+                           outWrite.get(), tty ? outWrite.get() : errWrite.get(), reportWrite.get(),
+                           getpid()};
     const pid_t pid = ::fork();
     if (pid < 0)
         return protocol::Error{std::string("command: cannot fork: ") + std::strerror(errno)};
@@ -349,8 +349,8 @@ Outcome runCommand(const Args &args, Job &job)
         if (report.stage == 1)
             return protocol::Error{"command: cannot change to directory '" + cwd
                                    + "': " + std::strerror(report.error)};
-        return protocol::Error{"command: cannot run '" + program + "': "
-                               + std::strerror(report.error)};
+        return protocol::Error{"command: cannot run '" + program
+                               + "': " + std::strerror(report.error)};
     }
 
     Fd *streams[] = {&outRead, &errRead};
@@ -388,8 +388,8 @@ Outcome runCommand(const Args &args, Job &job)
             for (;;) {
                 const ssize_t n = ::read(stream.get(), buffer.data(), buffer.size());
                 if (n > 0) {
-                    parser.feed(index[f], std::string_view(buffer.data(),
-                                                           static_cast<std::size_t>(n)));
+                    parser.feed(index[f],
+                                std::string_view(buffer.data(), static_cast<std::size_t>(n)));
                     lastActivity = Clock::now();
                     continue;
                 }
@@ -422,8 +422,8 @@ Outcome runCommand(const Args &args, Job &job)
                                         parser)};
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
     if (code != 0)
-        return protocol::Error{withTail(
-            "command '" + program + "' exited with code " + std::to_string(code), parser)};
+        return protocol::Error{
+            withTail("command '" + program + "' exited with code " + std::to_string(code), parser)};
     protocol::Result result;
     result.summary = "exit code 0";
     result.values.push_back(protocol::intValue("exit_code", 0));

@@ -112,8 +112,8 @@ Outcome runFault(const Args &args, Job &job)
 
     // Normal, cancellable progress first.
     const auto start = Clock::now();
-    const auto end = start + std::chrono::duration_cast<Clock::duration>(
-                                 std::chrono::duration<double>(delay));
+    const auto end =
+        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(delay));
     job.progress(0.0, text);
     while (Clock::now() < end) {
         job.sleepUntil(std::min(end, Clock::now() + kThrottle));
@@ -161,7 +161,9 @@ Outcome runFault(const Args &args, Job &job)
         _exit(1);
     }
     if (mode == "oversized-frame") {
-        out.sendRaw(std::string_view("\xf0\xff\xff\xff" "abcd", 8));
+        out.sendRaw(std::string_view("\xf0\xff\xff\xff"
+                                     "abcd",
+                                     8));
         sleepForever();
     }
     if (mode == "progress-nan") {

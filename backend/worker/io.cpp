@@ -233,9 +233,8 @@ protocol::Start readStart(Output &out, protocol::ParentFrameDecoder &decoder)
         if (auto message = decoder.next()) {
             if (auto *start = std::get_if<protocol::Start>(&*message))
                 return std::move(*start);
-            out.finish(protocol::Error{
-                std::string("protocol error: expected a Start request, got ")
-                + names[message->index()]});
+            out.finish(protocol::Error{std::string("protocol error: expected a Start request, got ")
+                                       + names[message->index()]});
             exitNow(2);
         }
         if (decoder.hasError()) {

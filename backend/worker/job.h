@@ -27,7 +27,7 @@ struct ArgValue
     std::int64_t integer = 0;
     double real = 0.0;
     bool flag = false;
-    std::string text; // text, path and choice
+    std::string text;              // text, path and choice
     std::vector<std::string> list; // argv
 };
 

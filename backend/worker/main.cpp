@@ -64,8 +64,8 @@ int main(int argc, char **argv)
             print(STDOUT_FILENO, kUsage);
             return 0;
         }
-        print(STDERR_FILENO, "longrun-worker: unknown option '" + std::string(option) + "'\n\n"
-                                 + kUsage);
+        print(STDERR_FILENO,
+              "longrun-worker: unknown option '" + std::string(option) + "'\n\n" + kUsage);
         return 2;
     }
 

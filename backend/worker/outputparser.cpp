@@ -207,8 +207,7 @@ std::optional<double> OutputParser::lastRatio(std::string_view line, bool needTe
         // N must start a word: not "lib64/", "1.5/", "a/3/4" or "00:12/".
         if (begin > 0) {
             const char before = line[begin - 1];
-            if (isAlnum(before) || before == '/' || before == '.' || before == ':'
-                || before == ',')
+            if (isAlnum(before) || before == '/' || before == '.' || before == ':' || before == ',')
                 continue;
         }
         if (end == line.size()) {
@@ -242,8 +241,9 @@ std::optional<double> OutputParser::lastCountOf(std::string_view line)
         const std::size_t nBegin = digits->nBegin;
         const std::size_t mEnd = digits->mEnd;
         // Whole numbers as words: "step 3 of 10", "(3 of 10)", "file 3 of 10:".
-        if (nBegin > 0 && (isAlnum(line[nBegin - 1]) || line[nBegin - 1] == '.'
-                           || line[nBegin - 1] == '/' || line[nBegin - 1] == ':'))
+        if (nBegin > 0
+            && (isAlnum(line[nBegin - 1]) || line[nBegin - 1] == '.' || line[nBegin - 1] == '/'
+                || line[nBegin - 1] == ':'))
             continue;
         if (mEnd < line.size()) {
             const char after = line[mEnd];

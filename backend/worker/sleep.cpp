@@ -16,9 +16,9 @@ Outcome runSleep(const Args &args, Job &job)
     const std::chrono::duration<double> total(seconds);
     for (std::int64_t step = 1; step <= steps; ++step) {
         // Deadlines from the start, so that many short steps do not add up their overshoots.
-        const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                          total * static_cast<double>(step)
-                                          / static_cast<double>(steps));
+        const auto deadline = start
+                              + std::chrono::duration_cast<Clock::duration>(
+                                  total * static_cast<double>(step) / static_cast<double>(steps));
         job.sleepUntil(deadline);
         if (step == steps || job.progressDue())
             job.progress(static_cast<double>(step) / static_cast<double>(steps),

@@ -12,8 +12,7 @@
 namespace longrun::worker {
 
 // printf into a std::string; only for short texts (progress lines, summaries).
-[[nodiscard]] inline std::string format(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+[[nodiscard]] inline std::string format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 inline std::string format(const char *fmt, ...)
 {

@@ -29,7 +29,8 @@ struct ProcInfo
 inline QList<ProcInfo> allProcesses()
 {
     QList<ProcInfo> result;
-    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    const QStringList entries =
+        QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString &entry : entries) {
         bool ok = false;
         const int pid = entry.toInt(&ok);

@@ -38,7 +38,8 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("QT_QPA_PLATFORM", "offscreen");
         app.setProcessEnvironment(env);
-        app.start(qEnvironmentVariable("LONGRUN_APP"), {"--concurrency", "2", "--jobs", jobs.fileName()});
+        app.start(qEnvironmentVariable("LONGRUN_APP"),
+                  {"--concurrency", "2", "--jobs", jobs.fileName()});
         QVERIFY(app.waitForStarted());
         const pid_t pid = static_cast<pid_t>(app.processId());
         // Two workers, the command's shell and its two sleeps.

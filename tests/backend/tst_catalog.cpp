@@ -26,8 +26,8 @@ private slots:
     void catalogFromWorker()
     {
         QCOMPARE(m_catalog.protocol, 1);
-        QCOMPARE(m_catalog.kindNames(),
-                 QStringList({"primes", "montecarlo-pi", "mandelbrot", "checksum", "sleep", "command", "fault"}));
+        QCOMPARE(m_catalog.kindNames(), QStringList({"primes", "montecarlo-pi", "mandelbrot",
+                                                     "checksum", "sleep", "command", "fault"}));
         const ParamSpec *limit = m_catalog.find("primes")->param("limit");
         QVERIFY(limit);
         QCOMPARE(limit->type, QStringLiteral("int"));
@@ -54,7 +54,8 @@ private slots:
     {
         QString error;
         QVERIFY(!Catalog::load({"/nonexistent/worker", {}}, &error));
-        QVERIFY2(error.startsWith("cannot start the worker '/nonexistent/worker'"), qPrintable(error));
+        QVERIFY2(error.startsWith("cannot start the worker '/nonexistent/worker'"),
+                 qPrintable(error));
     }
 
     void splitCommandLine_data()
@@ -62,8 +63,10 @@ private slots:
         QTest::addColumn<QString>("line");
         QTest::addColumn<QStringList>("words");
         QTest::newRow("plain") << "ls -l /tmp" << QStringList{"ls", "-l", "/tmp"};
-        QTest::newRow("single quotes") << "sh -c 'echo a, b; exit 3'" << QStringList{"sh", "-c", "echo a, b; exit 3"};
-        QTest::newRow("double quotes") << "echo \"a \\\"b\\\" $x\"" << QStringList{"echo", "a \"b\" $x"};
+        QTest::newRow("single quotes")
+            << "sh -c 'echo a, b; exit 3'" << QStringList{"sh", "-c", "echo a, b; exit 3"};
+        QTest::newRow("double quotes")
+            << "echo \"a \\\"b\\\" $x\"" << QStringList{"echo", "a \"b\" $x"};
         QTest::newRow("backslash") << "echo a\\ b c\\\\d" << QStringList{"echo", "a b", "c\\d"};
         QTest::newRow("adjacent") << "a'b'\"c\"d" << QStringList{"abcd"};
         QTest::newRow("empty word") << "printf '' x" << QStringList{"printf", "", "x"};
@@ -96,21 +99,53 @@ private slots:
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("error");
         QTest::addColumn<QString>("described");
-        QTest::newRow("kind only") << "mandelbrot" << "" << "";
-        QTest::newRow("params") << "primes:limit=1000" << "" << "limit=1000";
-        QTest::newRow("argv takes the rest") << "command:cwd=/tmp,argv=sh -c 'echo a, b'" << ""
+        QTest::newRow("kind only") << "mandelbrot"
+                                   << ""
+                                   << "";
+        QTest::newRow("params") << "primes:limit=1000"
+                                << ""
+                                << "limit=1000";
+        QTest::newRow("argv takes the rest") << "command:cwd=/tmp,argv=sh -c 'echo a, b'"
+                                             << ""
                                              << "cwd=/tmp, argv=sh -c 'echo a, b'";
-        QTest::newRow("unknown kind") << "primez" << "unknown job kind 'primez'; known kinds: primes, montecarlo-pi, mandelbrot, checksum, sleep, command, fault" << "";
-        QTest::newRow("unknown param") << "primes:lim=3" << "primes: unknown parameter 'lim' (known: limit)" << "";
-        QTest::newRow("not a number") << "primes:limit=abc" << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got 'abc'" << "";
-        QTest::newRow("out of range") << "primes:limit=1" << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got '1'" << "";
-        QTest::newRow("bad real") << "sleep:seconds=nan" << "sleep: parameter 'seconds' must be a number from 0 to 86400, got 'nan'" << "";
-        QTest::newRow("bad choice") << "fault:mode=explode" << "fault: parameter 'mode' must be one of" << "";
-        QTest::newRow("no equals") << "primes:limit" << "primes: expected key=value, got 'limit'" << "";
-        QTest::newRow("twice") << "primes:limit=5,limit=6" << "primes: parameter 'limit' is given twice" << "";
-        QTest::newRow("required") << "checksum" << "checksum: parameter 'path' is required" << "";
-        QTest::newRow("empty argv") << "command:argv=" << "command: parameter 'argv' needs a command to run" << "";
-        QTest::newRow("open quote") << "command:argv=sh -c 'x" << "unterminated ' quote in the command" << "";
+        QTest::newRow("unknown kind")
+            << "primez"
+            << "unknown job kind 'primez'; known kinds: primes, montecarlo-pi, mandelbrot, "
+               "checksum, sleep, command, fault"
+            << "";
+        QTest::newRow("unknown param") << "primes:lim=3"
+                                       << "primes: unknown parameter 'lim' (known: limit)"
+                                       << "";
+        QTest::newRow("not a number")
+            << "primes:limit=abc"
+            << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got 'abc'"
+            << "";
+        QTest::newRow("out of range")
+            << "primes:limit=1"
+            << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got '1'"
+            << "";
+        QTest::newRow("bad real")
+            << "sleep:seconds=nan"
+            << "sleep: parameter 'seconds' must be a number from 0 to 86400, got 'nan'"
+            << "";
+        QTest::newRow("bad choice") << "fault:mode=explode"
+                                    << "fault: parameter 'mode' must be one of"
+                                    << "";
+        QTest::newRow("no equals") << "primes:limit"
+                                   << "primes: expected key=value, got 'limit'"
+                                   << "";
+        QTest::newRow("twice") << "primes:limit=5,limit=6"
+                               << "primes: parameter 'limit' is given twice"
+                               << "";
+        QTest::newRow("required") << "checksum"
+                                  << "checksum: parameter 'path' is required"
+                                  << "";
+        QTest::newRow("empty argv") << "command:argv="
+                                    << "command: parameter 'argv' needs a command to run"
+                                    << "";
+        QTest::newRow("open quote") << "command:argv=sh -c 'x"
+                                    << "unterminated ' quote in the command"
+                                    << "";
     }
 
     void jobArgument()
@@ -135,30 +170,40 @@ private slots:
         QTest::addColumn<QString>("error");
         QTest::newRow("ok") << QByteArray(R"([{"kind": "primes", "params": {"limit": 1000000}},
             {"kind": "command", "params": {"argv": ["sh", "-c", "exit 0"], "tty": false}},
-            {"kind": "command", "params": {"argv": "echo 'a b'"}}, {"kind": "mandelbrot"}])") << "";
+            {"kind": "command", "params": {"argv": "echo 'a b'"}}, {"kind": "mandelbrot"}])")
+                            << "";
         QTest::newRow("syntax") << QByteArray("[\n  {\"kind\": \"primes\",,}\n]")
                                 << "jobs.json: line 2, column 22: invalid JSON: ";
-        QTest::newRow("not an array") << QByteArray(R"({"kind": "primes"})") << "jobs.json: expected a JSON array of jobs";
-        QTest::newRow("not an object") << QByteArray(R"([{"kind": "primes"}, 3])")
-                                       << "jobs.json: job 2: expected an object with \"kind\" and \"params\"";
-        QTest::newRow("no kind") << QByteArray(R"([{"params": {}}])")
-                                 << "jobs.json: job 1: field 'kind' must be a string naming a job kind";
+        QTest::newRow("not an array")
+            << QByteArray(R"({"kind": "primes"})") << "jobs.json: expected a JSON array of jobs";
+        QTest::newRow("not an object")
+            << QByteArray(R"([{"kind": "primes"}, 3])")
+            << "jobs.json: job 2: expected an object with \"kind\" and \"params\"";
+        QTest::newRow("no kind")
+            << QByteArray(R"([{"params": {}}])")
+            << "jobs.json: job 1: field 'kind' must be a string naming a job kind";
         QTest::newRow("unknown kind") << QByteArray(R"([{"kind": "nope"}])")
                                       << "jobs.json: job 1: field 'kind': unknown job kind 'nope'";
         QTest::newRow("unknown field") << QByteArray(R"([{"kind": "primes", "parms": {}}])")
                                        << "jobs.json: job 1: unknown field 'parms'";
         QTest::newRow("params not object") << QByteArray(R"([{"kind": "primes", "params": [1]}])")
                                            << "jobs.json: job 1: field 'params' must be an object";
-        QTest::newRow("unknown param") << QByteArray(R"([{"kind": "primes", "params": {"max": 3}}])")
-                                       << "jobs.json: job 1: field 'params.max': unknown parameter for primes (known: limit)";
-        QTest::newRow("wrong type") << QByteArray(R"([{"kind": "primes", "params": {"limit": true}}])")
-                                    << "jobs.json: job 1: field 'params.limit': 'limit' must be an integer";
-        QTest::newRow("out of range") << QByteArray(R"([{"kind":"sleep"},{"kind": "primes", "params": {"limit": 1e13}}])")
-                                      << "jobs.json: job 2: primes: parameter 'limit' must be an integer from 2 to 1000000000000, got '10000000000000'";
-        QTest::newRow("argv element") << QByteArray(R"([{"kind": "command", "params": {"argv": ["a", 3]}}])")
-                                      << "jobs.json: job 1: field 'params.argv': element 2 of 'argv' must be a string";
-        QTest::newRow("null") << QByteArray(R"([{"kind": "sleep", "params": {"seconds": null}}])")
-                              << "jobs.json: job 1: field 'params.seconds': 'seconds' must be a number";
+        QTest::newRow("unknown param")
+            << QByteArray(R"([{"kind": "primes", "params": {"max": 3}}])")
+            << "jobs.json: job 1: field 'params.max': unknown parameter for primes (known: limit)";
+        QTest::newRow("wrong type")
+            << QByteArray(R"([{"kind": "primes", "params": {"limit": true}}])")
+            << "jobs.json: job 1: field 'params.limit': 'limit' must be an integer";
+        QTest::newRow("out of range")
+            << QByteArray(R"([{"kind":"sleep"},{"kind": "primes", "params": {"limit": 1e13}}])")
+            << "jobs.json: job 2: primes: parameter 'limit' must be an integer from 2 to "
+               "1000000000000, got '10000000000000'";
+        QTest::newRow("argv element")
+            << QByteArray(R"([{"kind": "command", "params": {"argv": ["a", 3]}}])")
+            << "jobs.json: job 1: field 'params.argv': element 2 of 'argv' must be a string";
+        QTest::newRow("null")
+            << QByteArray(R"([{"kind": "sleep", "params": {"seconds": null}}])")
+            << "jobs.json: job 1: field 'params.seconds': 'seconds' must be a number";
     }
 
     void jobsFile()
@@ -183,7 +228,8 @@ private slots:
     {
         QString problem;
         QVERIFY(!parseJobsFile("/nonexistent/jobs.json", m_catalog, &problem));
-        QVERIFY2(problem.startsWith("/nonexistent/jobs.json: cannot read the jobs file"), qPrintable(problem));
+        QVERIFY2(problem.startsWith("/nonexistent/jobs.json: cannot read the jobs file"),
+                 qPrintable(problem));
     }
 };
 

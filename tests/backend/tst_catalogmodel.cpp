@@ -17,7 +17,8 @@ private slots:
     void loadsInTheBackground()
     {
         CatalogModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         QSignalSpy loaded(&model, &CatalogModel::loaded);
         model.load({test::workerPath(), {}});
         QVERIFY(model.loading());
@@ -55,14 +56,35 @@ private slots:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("problem");
-        QTest::newRow("ok") << "primes" << "limit" << "1000" << "";
-        QTest::newRow("empty means default") << "primes" << "limit" << "" << "";
-        QTest::newRow("not a number") << "primes" << "limit" << "12x"
-                                      << "parameter 'limit' must be an integer from 2 to 1000000000000, got '12x'";
-        QTest::newRow("required") << "checksum" << "path" << "" << "parameter 'path' is required";
-        QTest::newRow("argv") << "command" << "argv" << "" << "parameter 'argv' needs a command to run";
-        QTest::newRow("choice") << "fault" << "mode" << "abort" << "";
-        QTest::newRow("unknown") << "primes" << "nope" << "1" << "unknown parameter";
+        QTest::newRow("ok") << "primes"
+                            << "limit"
+                            << "1000"
+                            << "";
+        QTest::newRow("empty means default") << "primes"
+                                             << "limit"
+                                             << ""
+                                             << "";
+        QTest::newRow("not a number")
+            << "primes"
+            << "limit"
+            << "12x"
+            << "parameter 'limit' must be an integer from 2 to 1000000000000, got '12x'";
+        QTest::newRow("required") << "checksum"
+                                  << "path"
+                                  << ""
+                                  << "parameter 'path' is required";
+        QTest::newRow("argv") << "command"
+                              << "argv"
+                              << ""
+                              << "parameter 'argv' needs a command to run";
+        QTest::newRow("choice") << "fault"
+                                << "mode"
+                                << "abort"
+                                << "";
+        QTest::newRow("unknown") << "primes"
+                                 << "nope"
+                                 << "1"
+                                 << "unknown parameter";
     }
 
     void checkParam()

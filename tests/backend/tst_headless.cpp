@@ -61,7 +61,8 @@ class tst_Headless : public QObject
 private slots:
     void jsonSuccess()
     {
-        const Run r = run({"--json", "primes:limit=1000000", "montecarlo-pi:samples=100000,seed=5"});
+        const Run r =
+            run({"--json", "primes:limit=1000000", "montecarlo-pi:samples=100000,seed=5"});
         QCOMPARE(r.exitCode, 0);
         const auto finished = eventsOf(r, "finished");
         QCOMPARE(finished.size(), 2);
@@ -89,8 +90,8 @@ private slots:
 
     void failureAndRepeat()
     {
-        const Run r = run({"--json", "--repeat", "3", "--concurrency", "2", "fault:mode=exit-nonzero,delay=0",
-                           "sleep:seconds=0"});
+        const Run r = run({"--json", "--repeat", "3", "--concurrency", "2",
+                           "fault:mode=exit-nonzero,delay=0", "sleep:seconds=0"});
         QCOMPARE(r.exitCode, 1);
         const auto finished = eventsOf(r, "finished");
         QCOMPARE(finished.size(), 6);
@@ -98,7 +99,8 @@ private slots:
         for (const QJsonObject &e : finished) {
             if (e.value("state").toString() == u"failed") {
                 ++failed;
-                QCOMPARE(e.value("error").toString(), QStringLiteral("the worker exited with code 3 without a result"));
+                QCOMPARE(e.value("error").toString(),
+                         QStringLiteral("the worker exited with code 3 without a result"));
             }
         }
         QCOMPARE(failed, 3);
@@ -122,7 +124,8 @@ private slots:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.out.contains("25 primes up to 100"), qPrintable(r.out));
         QVERIFY2(r.out.contains("killed by SIGSEGV"), qPrintable(r.out));
-        QVERIFY2(r.out.contains("1 succeeded, 1 failed, 0 canceled, 0 timed out"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("1 succeeded, 1 failed, 0 canceled, 0 timed out"),
+                 qPrintable(r.out));
     }
 
     void badUsage_data()
@@ -130,12 +133,16 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
         QTest::newRow("no jobs") << QStringList{} << "no jobs given";
-        QTest::newRow("unknown kind") << QStringList{"primez"} << "job 'primez': unknown job kind 'primez'";
+        QTest::newRow("unknown kind")
+            << QStringList{"primez"} << "job 'primez': unknown job kind 'primez'";
         QTest::newRow("bad param") << QStringList{"primes:limit=x"} << "must be an integer";
         QTest::newRow("bad option") << QStringList{"--frobnicate"} << "Unknown option 'frobnicate'";
-        QTest::newRow("bad concurrency") << QStringList{"--concurrency", "0", "sleep"} << "--concurrency takes";
-        QTest::newRow("bad timeout") << QStringList{"--timeout", "-1", "sleep"} << "--timeout takes";
-        QTest::newRow("missing file") << QStringList{"--jobs", "/nonexistent.json"} << "/nonexistent.json: cannot read the jobs file";
+        QTest::newRow("bad concurrency")
+            << QStringList{"--concurrency", "0", "sleep"} << "--concurrency takes";
+        QTest::newRow("bad timeout")
+            << QStringList{"--timeout", "-1", "sleep"} << "--timeout takes";
+        QTest::newRow("missing file") << QStringList{"--jobs", "/nonexistent.json"}
+                                      << "/nonexistent.json: cannot read the jobs file";
         QTest::newRow("missing worker") << QStringList{"--worker", "/nonexistent/w", "sleep"}
                                         << "cannot start the worker '/nonexistent/w'";
     }
@@ -156,11 +163,13 @@ private slots:
         const QString path = dir.filePath("jobs.json");
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"([{"kind": "primes", "params": {"limit": 100}}, {"kind": "sleep", "params": {"seconds": "soon"}}])");
+        file.write(
+            R"([{"kind": "primes", "params": {"limit": 100}}, {"kind": "sleep", "params": {"seconds": "soon"}}])");
         file.close();
         const Run r = run({"--jobs", path});
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.contains(path + ": job 2: sleep: parameter 'seconds' must be a number"), qPrintable(r.err));
+        QVERIFY2(r.err.contains(path + ": job 2: sleep: parameter 'seconds' must be a number"),
+                 qPrintable(r.err));
     }
 
     void goodJobsFile()
@@ -211,8 +220,8 @@ private slots:
         QProcess process;
         process.start(qEnvironmentVariable("LONGRUN_APP"),
                       {"--headless", "--json", "--concurrency", "3", "sleep:seconds=60",
-                       "fault:mode=ignore-sigterm,delay=0", "command:argv=sh -c 'sleep 300 & sleep 300; wait'",
-                       "sleep:seconds=60"});
+                       "fault:mode=ignore-sigterm,delay=0",
+                       "command:argv=sh -c 'sleep 300 & sleep 300; wait'", "sleep:seconds=60"});
         QVERIFY(process.waitForStarted());
         const pid_t pid = static_cast<pid_t>(process.processId());
         QTRY_COMPARE_WITH_TIMEOUT(test::descendantsOf(pid).size() >= 5, true, test::kHangMs);
@@ -246,7 +255,8 @@ private slots:
         while (anyAlive() && timer.elapsed() < 3000)
             QTest::qWait(20);
         QVERIFY2(!anyAlive(), "a worker or its child outlived longrun");
-        QVERIFY2(timer.elapsed() <= 1000, qPrintable(QString("cleanup took %1 ms").arg(timer.elapsed())));
+        QVERIFY2(timer.elapsed() <= 1000,
+                 qPrintable(QString("cleanup took %1 ms").arg(timer.elapsed())));
     }
 };
 

@@ -215,7 +215,7 @@ public:
     }
 };
 
-template <class Message>
+template<class Message>
 QByteArray dump(const Message &message)
 {
     Dumper dumper;
@@ -223,7 +223,7 @@ QByteArray dump(const Message &message)
     return QByteArray::fromStdString(dumper.out);
 }
 
-template <class Message>
+template<class Message>
 std::vector<Message> drain(FrameDecoder<Message> &decoder)
 {
     std::vector<Message> messages;
@@ -232,7 +232,7 @@ std::vector<Message> drain(FrameDecoder<Message> &decoder)
     return messages;
 }
 
-template <class Message>
+template<class Message>
 QByteArrayList dumps(const std::vector<Message> &messages)
 {
     QByteArrayList list;
@@ -404,16 +404,13 @@ std::vector<std::pair<const char *, ParentMessage>> parentSamples()
         many.params.push_back(Param{"p" + std::to_string(i), {std::to_string(i), "x", "yz"}});
 
     return {
-        {"start", start},
-        {"start no params", Start{"primes", {}}},
-        {"start default", Start{}},
-        {"start 60 params", many},
-        {"cancel", Cancel{}},
-        {"cancel reserved", Cancel{0xab}},
+        {"start", start},           {"start no params", Start{"primes", {}}},
+        {"start default", Start{}}, {"start 60 params", many},
+        {"cancel", Cancel{}},       {"cancel reserved", Cancel{0xab}},
     };
 }
 
-template <class Message>
+template<class Message>
 std::vector<std::pair<const char *, Message>> samples()
 {
     if constexpr (std::is_same_v<Message, WorkerMessage>)
@@ -433,7 +430,7 @@ struct Outcome
 // Feeds `input` in the given chunk sizes (cycled), draining after every chunk, and checks the
 // invariants that hold whatever the input: after an error nothing more comes out, the error
 // never changes, and the decoder never sits on a complete frame.
-template <class Message>
+template<class Message>
 Outcome feedChecked(std::string_view input, const std::vector<std::size_t> &chunks, bool &ok)
 {
     FrameDecoder<Message> decoder;
@@ -513,15 +510,15 @@ private slots:
     void messageNames();
 
 private:
-    template <class Message>
+    template<class Message>
     void addSampleRows();
-    template <class Message>
+    template<class Message>
     void roundTrip();
-    template <class Message>
+    template<class Message>
     void truncation();
 };
 
-template <class Message>
+template<class Message>
 void tst_Protocol::addSampleRows()
 {
     QTest::addColumn<Message>("message");
@@ -529,7 +526,7 @@ void tst_Protocol::addSampleRows()
         QTest::newRow(name) << message;
 }
 
-template <class Message>
+template<class Message>
 void tst_Protocol::roundTrip()
 {
     QFETCH(Message, message);
@@ -654,43 +651,54 @@ void tst_Protocol::wireLayout()
     // The hand-written bytes the hostile tests start from are exactly what the encoder writes:
     // a type's class version precedes its first instance only.
     QCOMPARE_FRAME(encodeFrame(WorkerMessage{Hello{1, 77, "w"}}),
-             Bytes().message(0).u32(1).u32(77).str("w").frame());
+                   Bytes().message(0).u32(1).u32(77).str("w").frame());
     QCOMPARE_FRAME(encodeFrame(WorkerMessage{Progress{0.25, "p"}}),
-             Bytes().message(1).f64(0.25).str("p").frame());
+                   Bytes().message(1).f64(0.25).str("p").frame());
 
     Data data;
     data.series = "s";
     data.points = {{1.0, 2.0}, {3.0, 4.0}};
-    QCOMPARE_FRAME(encodeFrame(WorkerMessage{data}),
-             Bytes().message(2).str("s").u64(2).u32(1).f64(1.0).f64(2.0).f64(3.0).f64(4.0)
-                 .frame());
+    QCOMPARE_FRAME(
+        encodeFrame(WorkerMessage{data}),
+        Bytes().message(2).str("s").u64(2).u32(1).f64(1.0).f64(2.0).f64(3.0).f64(4.0).frame());
 
     Result result;
     result.summary = "r";
     result.values = {intValue("i", -5), boolValue("b", true)};
     result.image = testImage(1, 1);
     QCOMPARE_FRAME(encodeFrame(WorkerMessage{result}),
-             Bytes()
-                 .message(3)
-                 .str("r")
-                 .u64(2)
-                 .u32(1) // Value version
-                 .str("i").u8(0).i64(-5).f64(0.0).str("")
-                 .str("b").u8(3).i64(1).f64(0.0).str("")
-                 .u32(1) // Image version
-                 .u32(1).u32(1).u64(3).raw(std::string(result.image.rgb.begin(),
-                                                       result.image.rgb.end()))
-                 .frame());
+                   Bytes()
+                       .message(3)
+                       .str("r")
+                       .u64(2)
+                       .u32(1) // Value version
+                       .str("i")
+                       .u8(0)
+                       .i64(-5)
+                       .f64(0.0)
+                       .str("")
+                       .str("b")
+                       .u8(3)
+                       .i64(1)
+                       .f64(0.0)
+                       .str("")
+                       .u32(1) // Image version
+                       .u32(1)
+                       .u32(1)
+                       .u64(3)
+                       .raw(std::string(result.image.rgb.begin(), result.image.rgb.end()))
+                       .frame());
     QCOMPARE_FRAME(encodeFrame(WorkerMessage{Error{"e"}}), Bytes().message(4).str("e").frame());
 
-    QCOMPARE_FRAME(encodeFrame(ParentMessage{Start{"k", {Param{"a", {"x", "y"}}}}}),
-             Bytes().message(0).str("k").u64(1).u32(1).str("a").u64(2).str("x").str("y").frame());
+    QCOMPARE_FRAME(
+        encodeFrame(ParentMessage{Start{"k", {Param{"a", {"x", "y"}}}}}),
+        Bytes().message(0).str("k").u64(1).u32(1).str("a").u64(2).str("x").str("y").frame());
     QCOMPARE_FRAME(encodeFrame(ParentMessage{Cancel{9}}), Bytes().message(1).u8(9).frame());
 }
 
 #undef QCOMPARE_FRAME
 
-template <class Message>
+template<class Message>
 void tst_Protocol::truncation()
 {
     QFETCH(Message, message);
@@ -768,15 +776,14 @@ void tst_Protocol::pendingBytes()
     QFETCH(int, tail);
     QFETCH(int, expectedPending);
 
-    const std::vector<WorkerMessage> all = {Hello{1, 2, "w"}, Progress{0.5, "half"},
-                                            Error{"boom"}};
+    const std::vector<WorkerMessage> all = {Hello{1, 2, "w"}, Progress{0.5, "half"}, Error{"boom"}};
     std::string stream;
     for (int i = 0; i < frames; ++i)
         appendFrame(stream, all[static_cast<std::size_t>(i)]);
     const std::string last = encodeFrame(WorkerMessage{Progress{0.75, "three quarters"}});
     const std::size_t tailSize = tail < 0 ? last.size() - 1 : static_cast<std::size_t>(tail);
-    const std::size_t pending = expectedPending < 0 ? last.size() - 1
-                                                    : static_cast<std::size_t>(expectedPending);
+    const std::size_t pending =
+        expectedPending < 0 ? last.size() - 1 : static_cast<std::size_t>(expectedPending);
     stream += last.substr(0, tailSize);
 
     WorkerFrameDecoder decoder;
@@ -855,34 +862,51 @@ void tst_Protocol::hostileInput_data()
         version("Hello", 2));
     add("Progress version 2", false, Bytes().message(1, 2).f64(0.5).str("").frame(), 0,
         version("Progress", 2));
-    add("Point version 0", false,
-        Bytes().message(2).str("s").u64(1).u32(0).f64(1).f64(2).frame(), 0,
-        version("Point", 0));
+    add("Point version 0", false, Bytes().message(2).str("s").u64(1).u32(0).f64(1).f64(2).frame(),
+        0, version("Point", 0));
     add("Value version 2", false,
-        Bytes().message(3).str("").u64(1).u32(2).str("k").u8(0).i64(1).f64(0).str("").frame(),
-        0, version("Value", 2));
+        Bytes().message(3).str("").u64(1).u32(2).str("k").u8(0).i64(1).f64(0).str("").frame(), 0,
+        version("Value", 2));
     add("Image version 0", false,
         Bytes().message(3).str("").u64(0).u32(0).u32(0).u32(0).u64(0).frame(), 0,
         version("Image", 0));
-    add("Error version 2", false, Bytes().message(4, 2).str("e").frame(), 0,
-        version("Error", 2));
+    add("Error version 2", false, Bytes().message(4, 2).str("e").frame(), 0, version("Error", 2));
     add("Start version 0", true, Bytes().message(0, 0).str("k").u64(0).frame(), 0,
         version("Start", 0));
-    add("Param version 2", true,
-        Bytes().message(0).str("k").u64(1).u32(2).str("a").u64(0).frame(), 0,
-        version("Param", 2));
-    add("Cancel version 2", true, Bytes().message(1, 2).u8(0).frame(), 0,
-        version("Cancel", 2));
+    add("Param version 2", true, Bytes().message(0).str("k").u64(1).u32(2).str("a").u64(0).frame(),
+        0, version("Param", 2));
+    add("Cancel version 2", true, Bytes().message(1, 2).u8(0).frame(), 0, version("Cancel", 2));
 
     // Field values.
     const auto valueOfType = [](std::uint8_t type) {
-        return Bytes().message(3).str("").u64(1).u32(1).str("k").u8(type).i64(0).f64(0).str("")
-            .u32(1).u32(0).u32(0).u64(0).frame();
+        return Bytes()
+            .message(3)
+            .str("")
+            .u64(1)
+            .u32(1)
+            .str("k")
+            .u8(type)
+            .i64(0)
+            .f64(0)
+            .str("")
+            .u32(1)
+            .u32(0)
+            .u32(0)
+            .u64(0)
+            .frame();
     };
     add("value type 4", false, valueOfType(4), 0, "frame 1: unknown value type 4");
     add("value type 255", false, valueOfType(255), 0, "frame 1: unknown value type 255");
     add("image 2x2 with 11 bytes", false,
-        Bytes().message(3).str("").u64(0).u32(1).u32(2).u32(2).u64(11).raw(std::string(11, 'p'))
+        Bytes()
+            .message(3)
+            .str("")
+            .u64(0)
+            .u32(1)
+            .u32(2)
+            .u32(2)
+            .u64(11)
+            .raw(std::string(11, 'p'))
             .frame(),
         0, "frame 1: image of 2x2 has 11 bytes of pixels");
     add("image 0x5 with 3 bytes", false,
@@ -895,8 +919,15 @@ void tst_Protocol::hostileInput_data()
         // Consistent sizes but more pixels than any image may have (about 12 MiB of frame).
         const std::uint32_t height = kMaxImagePixels + 1;
         add("image over the pixel limit", false,
-            Bytes().message(3).str("").u64(0).u32(1).u32(1).u32(height)
-                .u64(std::uint64_t{height} * 3).raw(std::string(std::size_t{height} * 3, 'x'))
+            Bytes()
+                .message(3)
+                .str("")
+                .u64(0)
+                .u32(1)
+                .u32(1)
+                .u32(height)
+                .u64(std::uint64_t{height} * 3)
+                .raw(std::string(std::size_t{height} * 3, 'x'))
                 .frame(),
             0,
             "frame 1: image of 1x" + std::to_string(height) + " has "
@@ -920,8 +951,7 @@ void tst_Protocol::hostileInput_data()
     add("string size at the limit, 3 bytes there", false,
         Bytes().message(4).u64(kMaxFrameSize).raw("abc").frame(), 0,
         "frame 1: truncated message (Failed to read 65536 bytes from input stream! Read 3)");
-    add("point list size 2^60", false,
-        Bytes().message(2).str("s").u64(1ull << 60).frame(), 0,
+    add("point list size 2^60", false, Bytes().message(2).str("s").u64(1ull << 60).frame(), 0,
         "frame 1: list of 1152921504606846976 elements is longer than a frame");
     add("argv size 2^60", true,
         Bytes().message(0).str("k").u64(1).u32(1).str("argv").u64(1ull << 60).frame(), 0,
@@ -995,9 +1025,9 @@ void tst_Protocol::oversizedFrameRejectedFromPrefixAlone()
     QVERIFY(!decoder.next().has_value());
     QCOMPARE(decoder.hasError(), rejected);
     if (rejected) {
-        QCOMPARE(qs(decoder.error()), qs("frame 1 announces " + std::to_string(announced)
-                                         + " bytes, more than the limit of "
-                                         + std::to_string(maxFrameSize)));
+        QCOMPARE(qs(decoder.error()),
+                 qs("frame 1 announces " + std::to_string(announced)
+                    + " bytes, more than the limit of " + std::to_string(maxFrameSize)));
         QCOMPARE(decoder.pendingBytes(), std::size_t{0});
     } else {
         QCOMPARE(decoder.pendingBytes(), std::size_t{4});
@@ -1076,12 +1106,19 @@ void tst_Protocol::hostileSizesDoNotAllocate_data()
     add("argv size 2^60", true,
         Bytes().message(0).str("k").u64(1).u32(1).str("argv").u64(1ull << 60).frame());
     add("argv size at the limit", true,
-        Bytes().message(0).str("k").u64(1).u32(1).str("argv").u64(kMaxFrameSize).str("x")
-            .frame());
+        Bytes().message(0).str("k").u64(1).u32(1).str("argv").u64(kMaxFrameSize).str("x").frame());
     add("pixel list size 2^60", false,
         Bytes().message(3).str("").u64(0).u32(1).u32(1).u32(1).u64(1ull << 60).frame());
     add("pixel list size at the limit", false,
-        Bytes().message(3).str("").u64(0).u32(1).u32(1).u32(1).u64(kMaxFrameSize).raw("rgb")
+        Bytes()
+            .message(3)
+            .str("")
+            .u64(0)
+            .u32(1)
+            .u32(1)
+            .u32(1)
+            .u64(kMaxFrameSize)
+            .raw("rgb")
             .frame());
 }
 
@@ -1178,8 +1215,8 @@ void tst_Protocol::randomGarbage()
                     c = static_cast<char>(below(256));
                 // Give some of them a plausible length prefix and archive header.
                 if (input.size() > 5 && seed % 3 != 0) {
-                    const std::string prefix = Bytes().u32(static_cast<std::uint32_t>(
-                                                             below(input.size() - 3))).u8(1).data;
+                    const std::string prefix =
+                        Bytes().u32(static_cast<std::uint32_t>(below(input.size() - 3))).u8(1).data;
                     input.replace(0, prefix.size(), prefix);
                 }
             }
@@ -1272,8 +1309,8 @@ void tst_Protocol::encodeRefusesOversizedMessage()
         QCOMPARE(decoded, std::size_t{1});
         return;
     }
-    QCOMPARE(qs(what), qs("message of " + std::to_string(payload)
-                          + " bytes is larger than the frame limit"));
+    QCOMPARE(qs(what),
+             qs("message of " + std::to_string(payload) + " bytes is larger than the frame limit"));
     // A refused message leaves the batch as it was: no half-written frame.
     QCOMPARE(qba(batch), qba(before));
     if (parent) {

@@ -62,10 +62,7 @@ private:
     std::unique_ptr<QAbstractItemModelTester> m_tester;
 
 private slots:
-    void cleanup()
-    {
-        m_tester.reset();
-    }
+    void cleanup() { m_tester.reset(); }
 
     void realJobsSucceed()
     {
@@ -79,7 +76,8 @@ private slots:
         QCOMPARE(row(*c, first).state, State::Succeeded);
         QCOMPARE(row(*c, first).resultValues.value("count").toLongLong(), 664579LL);
         QCOMPARE(row(*c, first + 1).state, State::Succeeded);
-        QVERIFY(std::abs(row(*c, first + 1).resultValues.value("estimate").toDouble() - M_PI) < 0.05);
+        QVERIFY(std::abs(row(*c, first + 1).resultValues.value("estimate").toDouble() - M_PI)
+                < 0.05);
         QVERIFY(!row(*c, first + 1).series.isEmpty());
         QCOMPARE(row(*c, first + 2).state, State::Succeeded);
         QTRY_VERIFY_WITH_TIMEOUT(row(*c, first + 2).imageUrl.isLocalFile(), test::kHangMs);
@@ -99,24 +97,46 @@ private slots:
         QTest::addColumn<QString>("message");
         QTest::addColumn<QString>("stderrContains");
         const int failed = static_cast<int>(State::Failed);
-        QTest::newRow("crash") << "crash" << failed << "killed by SIGSEGV" << "";
-        QTest::newRow("abort") << "abort" << failed << "killed by SIGABRT" << "";
+        QTest::newRow("crash") << "crash" << failed << "killed by SIGSEGV"
+                               << "";
+        QTest::newRow("abort") << "abort" << failed << "killed by SIGABRT"
+                               << "";
         QTest::newRow("exception") << "exception" << failed << "killed by SIGABRT"
                                    << "deliberate uncaught exception";
-        QTest::newRow("hang") << "hang" << static_cast<int>(State::TimedOut) << "timed out after 1.5 s" << "";
-        QTest::newRow("ignore-sigterm") << "ignore-sigterm" << static_cast<int>(State::TimedOut)
-                                        << "timed out after 1.5 s" << "";
-        QTest::newRow("garbage") << "garbage" << failed << "protocol error" << "";
-        QTest::newRow("exit-nonzero") << "exit-nonzero" << failed << "exited with code 3 without a result" << "";
-        QTest::newRow("exit-zero") << "exit-zero" << failed << "exited (code 0) without sending a result" << "";
-        QTest::newRow("stderr-flood") << "stderr-flood" << failed << "exited with code 1" << "stderr flood done";
-        QTest::newRow("oversized-frame") << "oversized-frame" << failed << "more than the limit of 16777216" << "";
-        QTest::newRow("progress-nan") << "progress-nan" << failed << "protocol error: progress nan" << "";
-        QTest::newRow("progress-range") << "progress-range" << failed << "protocol error: progress 1.5" << "";
-        QTest::newRow("after-result") << "after-result" << failed << "protocol error: progress frame after the result" << "";
-        QTest::newRow("truncated") << "truncated" << failed << "in the middle of a frame" << "";
-        QTest::newRow("linger") << "linger" << failed << "did not exit within 0.5 s of sending its result" << "";
-        QTest::newRow("leave-child") << "leave-child" << static_cast<int>(State::Succeeded) << "" << "";
+        QTest::newRow("hang") << "hang" << static_cast<int>(State::TimedOut)
+                              << "timed out after 1.5 s"
+                              << "";
+        QTest::newRow("ignore-sigterm")
+            << "ignore-sigterm" << static_cast<int>(State::TimedOut) << "timed out after 1.5 s"
+            << "";
+        QTest::newRow("garbage") << "garbage" << failed << "protocol error"
+                                 << "";
+        QTest::newRow("exit-nonzero")
+            << "exit-nonzero" << failed << "exited with code 3 without a result"
+            << "";
+        QTest::newRow("exit-zero")
+            << "exit-zero" << failed << "exited (code 0) without sending a result"
+            << "";
+        QTest::newRow("stderr-flood") << "stderr-flood" << failed << "exited with code 1"
+                                      << "stderr flood done";
+        QTest::newRow("oversized-frame")
+            << "oversized-frame" << failed << "more than the limit of 16777216"
+            << "";
+        QTest::newRow("progress-nan") << "progress-nan" << failed << "protocol error: progress nan"
+                                      << "";
+        QTest::newRow("progress-range")
+            << "progress-range" << failed << "protocol error: progress 1.5"
+            << "";
+        QTest::newRow("after-result")
+            << "after-result" << failed << "protocol error: progress frame after the result"
+            << "";
+        QTest::newRow("truncated") << "truncated" << failed << "in the middle of a frame"
+                                   << "";
+        QTest::newRow("linger") << "linger" << failed
+                                << "did not exit within 0.5 s of sending its result"
+                                << "";
+        QTest::newRow("leave-child") << "leave-child" << static_cast<int>(State::Succeeded) << ""
+                                     << "";
     }
 
     // Each fault ends its own job with a clear message; a healthy job beside it is untouched.
@@ -138,7 +158,8 @@ private slots:
         QCOMPARE(static_cast<int>(bad.state), expected);
         QVERIFY2(bad.error.contains(message), qPrintable(bad.error));
         if (!stderrContains.isEmpty()) {
-            QVERIFY2(bad.stderrTail.contains(stderrContains), qPrintable(bad.stderrTail.right(300)));
+            QVERIFY2(bad.stderrTail.contains(stderrContains),
+                     qPrintable(bad.stderrTail.right(300)));
             // The tail is bounded whatever the worker writes (the flood is 64 MiB).
             QVERIFY(bad.stderrTail.size() <= 16 * 1024);
         }
@@ -152,8 +173,10 @@ private slots:
     {
         QTest::addColumn<QString>("program");
         QTest::addColumn<QString>("message");
-        QTest::newRow("missing") << "/nonexistent/longrun-worker" << "No such file or directory";
-        QTest::newRow("not executable") << "NOEXEC" << "Permission denied";
+        QTest::newRow("missing") << "/nonexistent/longrun-worker"
+                                 << "No such file or directory";
+        QTest::newRow("not executable") << "NOEXEC"
+                                        << "Permission denied";
     }
 
     void missingOrBrokenWorker()
@@ -175,7 +198,8 @@ private slots:
         const int id = c->enqueue({job("sleep"), job("sleep")});
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, test::kHangMs);
         QCOMPARE(row(*c, id).state, State::Failed);
-        QVERIFY2(row(*c, id).error.startsWith(QStringLiteral("cannot start the worker '%1'").arg(program)),
+        QVERIFY2(row(*c, id).error.startsWith(
+                     QStringLiteral("cannot start the worker '%1'").arg(program)),
                  qPrintable(row(*c, id).error));
         QVERIFY2(row(*c, id).error.contains(message), qPrintable(row(*c, id).error));
         QCOMPARE(row(*c, id + 1).state, State::Failed);
@@ -186,12 +210,13 @@ private slots:
         QTest::addColumn<QString>("mode");
         QTest::addColumn<int>("expected");
         QTest::addColumn<QString>("message");
-        QTest::newRow("wrong-version") << "wrong-version" << static_cast<int>(State::Failed)
-                                       << "protocol error: the worker speaks protocol 99, longrun speaks 1";
+        QTest::newRow("wrong-version")
+            << "wrong-version" << static_cast<int>(State::Failed)
+            << "protocol error: the worker speaks protocol 99, longrun speaks 1";
         QTest::newRow("progress-first") << "progress-first" << static_cast<int>(State::Failed)
                                         << "protocol error: expected hello first, got progress";
-        QTest::newRow("two-hellos") << "two-hellos" << static_cast<int>(State::Failed)
-                                    << "protocol error: a second hello";
+        QTest::newRow("two-hellos")
+            << "two-hellos" << static_cast<int>(State::Failed) << "protocol error: a second hello";
         QTest::newRow("no-hello") << "no-hello" << static_cast<int>(State::Failed)
                                   << "did not say hello within 1 s";
         QTest::newRow("huge-texts") << "huge-texts" << static_cast<int>(State::Succeeded) << "";
@@ -224,7 +249,8 @@ private slots:
             // 200,000 frames were sent; updates are coalesced to one per job per frame.
             const double seconds = std::max(0.05, static_cast<double>(timer.elapsed()) / 1000.0);
             QVERIFY2(progressUpdates <= 5 + static_cast<int>(seconds * 70),
-                     qPrintable(QString("%1 progress updates in %2 s").arg(progressUpdates).arg(seconds)));
+                     qPrintable(
+                         QString("%1 progress updates in %2 s").arg(progressUpdates).arg(seconds)));
             QCOMPARE(row(*c, id).resultSummary, QStringLiteral("flooded"));
         }
         if (mode == u"huge-texts") {
@@ -262,8 +288,9 @@ private slots:
         config.cancelGraceMs = 3000;
         c->setRunnerConfig(config);
         QSignalSpy finished(c.get(), &TaskController::jobFinished);
-        const int first = c->enqueue({job("sleep", {{"seconds", "30"}}), job("sleep", {{"seconds", "30"}}),
-                                      job("sleep", {{"seconds", "30"}})});
+        const int first =
+            c->enqueue({job("sleep", {{"seconds", "30"}}), job("sleep", {{"seconds", "30"}}),
+                        job("sleep", {{"seconds", "30"}})});
         const int running = first;
         const int paused = first + 1;
         const int queued = first + 2;
@@ -343,7 +370,8 @@ private slots:
         QCOMPARE(row(*c, id).state, State::Failed);
 
         c->setRetries(2);
-        const int automatic = c->enqueue({job("fault", {{"mode", "exit-nonzero"}, {"delay", "0"}})});
+        const int automatic =
+            c->enqueue({job("fault", {{"mode", "exit-nonzero"}, {"delay", "0"}})});
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, test::kHangMs);
         QCOMPARE(retrying.count(), 2);
         QCOMPARE(row(*c, automatic).attempt, 3);
@@ -378,7 +406,8 @@ private slots:
         QFETCH(QString, race);
         auto c = makeController(4);
         QHash<int, int> terminalSignals;
-        connect(c.get(), &TaskController::jobFinished, this, [&](int id, State) { ++terminalSignals[id]; });
+        connect(c.get(), &TaskController::jobFinished, this,
+                [&](int id, State) { ++terminalSignals[id]; });
         QList<JobSpec> specs;
         const QString seconds = race == u"finish" ? QStringLiteral("0.05") : QStringLiteral("5");
         for (int i = 0; i < 12; ++i)
@@ -435,7 +464,8 @@ private slots:
         }
         for (JobSpec &spec : specs) {
             if (spec.kind == u"command")
-                spec.params = {JobParam{"argv", {"sh", "-c", "sleep 300 & sleep 300 & wait"}, true}};
+                spec.params = {
+                    JobParam{"argv", {"sh", "-c", "sleep 300 & sleep 300 & wait"}, true}};
         }
         c->enqueue(specs);
         QTRY_COMPARE_WITH_TIMEOUT(c->activeCount(), 8, test::kHangMs);
@@ -456,7 +486,8 @@ private slots:
     void clearFinishedKeepsTheBar()
     {
         auto c = makeController(1);
-        const int first = c->enqueue({job("sleep", {{"seconds", "0"}}), job("sleep", {{"seconds", "30"}})});
+        const int first =
+            c->enqueue({job("sleep", {{"seconds", "0"}}), job("sleep", {{"seconds", "30"}})});
         QTRY_COMPARE_WITH_TIMEOUT(row(*c, first).state, State::Succeeded, test::kHangMs);
         const double before = c->model()->overallProgress();
         QVERIFY(before >= 0.5);
@@ -488,17 +519,22 @@ private slots:
         c->cancel(c->model()->at(3).id);
 
         QVERIFY(!c->start("primes", {{"limit", "x"}}, 1));
-        QCOMPARE(errors.last().first().toString(),
-                 QStringLiteral("primes: parameter 'limit' must be an integer from 2 to 1000000000000, got 'x'"));
+        QCOMPARE(
+            errors.last().first().toString(),
+            QStringLiteral(
+                "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got 'x'"));
         QVERIFY(!c->start("primes", {{"lmit", "5"}}, 1));
-        QCOMPARE(errors.last().first().toString(), QStringLiteral("primes: unknown parameter 'lmit' (known: limit)"));
+        QCOMPARE(errors.last().first().toString(),
+                 QStringLiteral("primes: unknown parameter 'lmit' (known: limit)"));
         QVERIFY(!c->start("nope", {}, 1));
         QVERIFY(!c->start("primes", {}, 0));
         QVERIFY(!c->startCommand("sh -c 'unterminated"));
-        QCOMPARE(errors.last().first().toString(), QStringLiteral("unterminated ' quote in the command"));
+        QCOMPARE(errors.last().first().toString(),
+                 QStringLiteral("unterminated ' quote in the command"));
         QVERIFY(c->startCommand("sh -c 'pwd; exit 0'", "/tmp"));
         // The same program on a terminal (the default) and on plain pipes.
-        const QString whereIsOutput = QStringLiteral("sh -c 'if [ -t 1 ]; then echo terminal; else echo pipe; fi'");
+        const QString whereIsOutput =
+            QStringLiteral("sh -c 'if [ -t 1 ]; then echo terminal; else echo pipe; fi'");
         QVERIFY(c->startCommand(whereIsOutput));
         QVERIFY(c->startCommand(whereIsOutput, {}, false));
         QCOMPARE(errors.count(), 5);
@@ -507,11 +543,15 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 7, test::kHangMs);
         QCOMPARE(c->model()->at(0).resultValues.value("count").toInt(), 168);
         QCOMPARE(c->model()->at(4).state, State::Succeeded);
-        QCOMPARE(c->model()->at(4).resultValues.value("output_tail").toString(), QStringLiteral("/tmp"));
-        QCOMPARE(c->model()->at(5).resultValues.value("output_tail").toString(), QStringLiteral("terminal"));
-        QCOMPARE(c->model()->at(6).resultValues.value("output_tail").toString(), QStringLiteral("pipe"));
+        QCOMPARE(c->model()->at(4).resultValues.value("output_tail").toString(),
+                 QStringLiteral("/tmp"));
+        QCOMPARE(c->model()->at(5).resultValues.value("output_tail").toString(),
+                 QStringLiteral("terminal"));
+        QCOMPARE(c->model()->at(6).resultValues.value("output_tail").toString(),
+                 QStringLiteral("pipe"));
 
-        QCOMPARE(TaskController::localPath(QUrl::fromLocalFile("/tmp/a b#c.json")), QStringLiteral("/tmp/a b#c.json"));
+        QCOMPARE(TaskController::localPath(QUrl::fromLocalFile("/tmp/a b#c.json")),
+                 QStringLiteral("/tmp/a b#c.json"));
     }
 
     void concurrencyLimitIsHonoured()

@@ -35,7 +35,8 @@ private slots:
         TaskModel model;
         TaskFilterModel proxy;
         proxy.setSourceModel(&model);
-        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         model.addJobs(QList<JobSpec>(7, JobSpec{QStringLiteral("sleep"), {}}), 1);
         model.setState(2, State::Running);
         model.setState(3, State::Running);

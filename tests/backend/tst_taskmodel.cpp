@@ -17,7 +17,8 @@ class tst_TaskModel : public QObject
     {
         QList<JobSpec> list;
         for (int i = 0; i < n; ++i)
-            list << JobSpec{QStringLiteral("primes"), {JobParam{QStringLiteral("limit"), {QString::number(100 + i)}}}};
+            list << JobSpec{QStringLiteral("primes"),
+                            {JobParam{QStringLiteral("limit"), {QString::number(100 + i)}}}};
         return list;
     }
 
@@ -25,7 +26,8 @@ private slots:
     void rolesAndCounts()
     {
         TaskModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         model.addJobs(specs(3), 10);
         QCOMPARE(model.rowCount(), 3);
         QCOMPARE(model.queued(), 3);
@@ -67,7 +69,8 @@ private slots:
         QCOMPARE(idx.data(TaskModel::StateRole).value<State>(), State::Succeeded);
         QCOMPARE(model.failed(), 0);
 
-        model.finish(10, State::Failed, QStringLiteral("boom"), QStringLiteral("tail"), std::nullopt);
+        model.finish(10, State::Failed, QStringLiteral("boom"), QStringLiteral("tail"),
+                     std::nullopt);
         QCOMPARE(model.index(0).data(TaskModel::CanRetryRole).toBool(), true);
         model.requeue(10);
         QCOMPARE(model.index(0).data(TaskModel::AttemptRole).toInt(), 2);
@@ -93,14 +96,16 @@ private slots:
         QFETCH(int, seed);
         QRandomGenerator random(static_cast<quint32>(seed));
         TaskModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         const int n = 40;
         model.addJobs(specs(n), 1);
         double last = model.overallProgress();
         QCOMPARE(last, 0.0);
         for (int id = 1; id <= n; ++id)
             model.setState(id, State::Running);
-        const State terminals[] = {State::Succeeded, State::Failed, State::Canceled, State::TimedOut};
+        const State terminals[] = {State::Succeeded, State::Failed, State::Canceled,
+                                   State::TimedOut};
         for (int step = 0; step < 2000; ++step) {
             const int id = 1 + static_cast<int>(random.bounded(n));
             if (random.bounded(10) == 0)
@@ -108,7 +113,8 @@ private slots:
             else
                 model.applyProgress(id, random.generateDouble() * 1.2 - 0.1, std::nullopt);
             const double now = model.overallProgress();
-            QVERIFY2(now >= last, qPrintable(QString("%1 < %2 at step %3").arg(now).arg(last).arg(step)));
+            QVERIFY2(now >= last,
+                     qPrintable(QString("%1 < %2 at step %3").arg(now).arg(last).arg(step)));
             last = now;
         }
         double rescan = 0;
@@ -121,7 +127,8 @@ private slots:
             model.finish(id, State::Canceled, {}, {}, std::nullopt);
         // Exactly 1, not "1 give or take a rounding" (QCOMPARE on doubles is fuzzy): a finished
         // batch shows 100%, and anything waiting for 1.0 sees it.
-        QVERIFY2(model.overallProgress() == 1.0, qPrintable(QString::number(model.overallProgress(), 'g', 17)));
+        QVERIFY2(model.overallProgress() == 1.0,
+                 qPrintable(QString::number(model.overallProgress(), 'g', 17)));
         QVERIFY(!model.batchRunning());
         // A new batch starts from zero; adding to a running batch lowers the bar only by adding.
         model.addJobs(specs(2), 1000);
@@ -137,7 +144,8 @@ private slots:
     void retryAddsAUnit()
     {
         TaskModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         model.addJobs(specs(2), 1);
         model.finish(1, State::Failed, QStringLiteral("x"), {}, std::nullopt);
         QCOMPARE(model.overallProgress(), 0.5);

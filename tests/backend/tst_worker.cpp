@@ -26,10 +26,10 @@
 #include <csignal>
 #include <cstdint>
 #include <functional>
+#include <numbers>
 #include <optional>
 #include <random>
 #include <string>
-#include <numbers>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -70,7 +70,7 @@ QProcessEnvironment workerEnvironment()
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (const QString &name : {QStringLiteral("ASAN_OPTIONS"), QStringLiteral("TSAN_OPTIONS"),
-                               QStringLiteral("UBSAN_OPTIONS")}) {
+                                QStringLiteral("UBSAN_OPTIONS")}) {
         const QString old = env.value(name);
         env.insert(name, (old.isEmpty() ? QString() : old + QLatin1Char(':'))
                              + QStringLiteral("handle_segv=0:handle_abort=0"));
@@ -177,7 +177,7 @@ public:
     [[nodiscard]] qint64 stderrSize() const { return m_stderrSize; }
     [[nodiscard]] const QByteArray &stderrTail() const { return m_stderrTail; }
 
-    template <class T>
+    template<class T>
     [[nodiscard]] std::vector<T> all() const
     {
         std::vector<T> out;
@@ -187,7 +187,7 @@ public:
         }
         return out;
     }
-    template <class T>
+    template<class T>
     [[nodiscard]] std::optional<T> first() const
     {
         const auto items = all<T>();
@@ -298,11 +298,14 @@ void tst_Worker::commandLine_data()
     QTest::addColumn<QString>("stdoutHas");
     QTest::addColumn<QString>("stderrHas");
 
-    QTest::newRow("version") << QStringList{"--version"} << 0 << "longrun-worker 0.1.0" << "";
-    QTest::newRow("help") << QStringList{"--help"} << 0 << "Usage: longrun-worker" << "";
+    QTest::newRow("version") << QStringList{"--version"} << 0 << "longrun-worker 0.1.0"
+                             << "";
+    QTest::newRow("help") << QStringList{"--help"} << 0 << "Usage: longrun-worker"
+                          << "";
     QTest::newRow("unknown") << QStringList{"--frobnicate"} << 2 << ""
                              << "Usage: longrun-worker";
-    QTest::newRow("extra") << QStringList{"--version", "x"} << 2 << "" << "Usage: longrun-worker";
+    QTest::newRow("extra") << QStringList{"--version", "x"} << 2 << ""
+                           << "Usage: longrun-worker";
 }
 
 void tst_Worker::commandLine()
@@ -334,8 +337,7 @@ void tst_Worker::listKinds()
     QVERIFY(process.waitForFinished(5000));
     QCOMPARE(process.exitCode(), 0);
     QJsonParseError parseError;
-    const QJsonDocument doc =
-        QJsonDocument::fromJson(process.readAllStandardOutput(), &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(process.readAllStandardOutput(), &parseError);
     QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(parseError.errorString()));
     const QJsonObject root = doc.object();
     QCOMPARE(root.value("worker").toString(), QStringLiteral("longrun-worker 0.1.0"));
@@ -385,8 +387,12 @@ void tst_Worker::listKinds()
         if (kindValue.toObject().value("name") != QStringLiteral("fault"))
             continue;
         const QJsonArray choices = kindValue.toObject()
-                                       .value("params").toArray().at(0).toObject()
-                                       .value("choices").toArray();
+                                       .value("params")
+                                       .toArray()
+                                       .at(0)
+                                       .toObject()
+                                       .value("choices")
+                                       .toArray();
         QCOMPARE(choices.size(), 16);
         QVERIFY(choices.contains(QStringLiteral("leave-child")));
     }
@@ -557,8 +563,7 @@ void tst_Worker::checksum()
     QVERIFY(worker.run("checksum", params({"path=" + path})));
     QVERIFY2(worker.wellFormed(), qPrintable(worker.errorText()));
     const Result result = *worker.result();
-    const QByteArray expected =
-        QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+    const QByteArray expected = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
     QCOMPARE(QByteArray::fromStdString(findValue(result, "sha256")->text), expected);
     QCOMPARE(qint64(findValue(result, "bytes")->integer), qint64(size));
     QCOMPARE(QString::fromStdString(findValue(result, "path")->text), path);
@@ -570,10 +575,10 @@ void tst_Worker::checksumErrors_data()
 {
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("message");
-    QTest::newRow("missing")
-        << "/nope/not/here"
-        << "checksum: cannot open '/nope/not/here': No such file or directory";
-    QTest::newRow("directory") << "/" << "checksum: cannot read '/': Is a directory";
+    QTest::newRow("missing") << "/nope/not/here"
+                             << "checksum: cannot open '/nope/not/here': No such file or directory";
+    QTest::newRow("directory") << "/"
+                               << "checksum: cannot read '/': Is a directory";
 }
 
 void tst_Worker::checksumErrors()
@@ -609,8 +614,8 @@ void tst_Worker::command_data()
     QTest::addColumn<QString>("expected"); // output_tail, or the whole error message
 
     QTest::newRow("true") << QStringList{"true"} << QStringList{} << true << "";
-    QTest::newRow("echo tty") << QStringList{"sh", "-c", "echo one; echo two >&2"}
-                              << QStringList{} << true << "one\ntwo";
+    QTest::newRow("echo tty") << QStringList{"sh", "-c", "echo one; echo two >&2"} << QStringList{}
+                              << true << "one\ntwo";
     QTest::newRow("echo pipes") << QStringList{"sh", "-c", "echo one; sleep 0.05; echo two >&2"}
                                 << QStringList{"tty=false"} << true << "one\ntwo";
     QTest::newRow("is a tty") << QStringList{"sh", "-c", "test -t 1 && test -t 2 && echo tty"}
@@ -618,21 +623,18 @@ void tst_Worker::command_data()
     QTest::newRow("no tty") << QStringList{"sh", "-c", "test -t 1 || echo pipe"}
                             << QStringList{"tty=false"} << true << "pipe";
     QTest::newRow("no controlling tty")
-        << QStringList{"sh", "-c", "(: </dev/tty) 2>/dev/null || echo none"}
-                                        << QStringList{} << true << "none";
+        << QStringList{"sh", "-c", "(: </dev/tty) 2>/dev/null || echo none"} << QStringList{}
+        << true << "none";
     QTest::newRow("window size") << QStringList{"sh", "-c", "stty size <&1"} << QStringList{}
-                                 << true
-                                 << "40 120";
+                                 << true << "40 120";
     QTest::newRow("cwd") << QStringList{"pwd"} << QStringList{"cwd=/usr/share"} << true
                          << "/usr/share";
     QTest::newRow("stdin is /dev/null") << QStringList{"cat"} << QStringList{} << true << "";
-    QTest::newRow("exit 3") << QStringList{"sh", "-c", "echo last words; exit 3"}
-                            << QStringList{} << false
-                            << "command 'sh' exited with code 3\nlast words";
-    QTest::newRow("signal")
-        << QStringList{"sh", "-c", "ulimit -c 0; kill -SEGV $$"} << QStringList{"tty=false"}
-        << false
-        << "command 'sh' was killed by signal SIGSEGV (Segmentation fault)";
+    QTest::newRow("exit 3") << QStringList{"sh", "-c", "echo last words; exit 3"} << QStringList{}
+                            << false << "command 'sh' exited with code 3\nlast words";
+    QTest::newRow("signal") << QStringList{"sh", "-c", "ulimit -c 0; kill -SEGV $$"}
+                            << QStringList{"tty=false"} << false
+                            << "command 'sh' was killed by signal SIGSEGV (Segmentation fault)";
     QTest::newRow("exec failure") << QStringList{"no-such-program-longrun"} << QStringList{}
                                   << false
                                   << "command: cannot run 'no-such-program-longrun': No such "
@@ -679,14 +681,14 @@ void tst_Worker::commandProgress()
     // Progress the way real programs print it: redrawn with \r on stderr, N/M counts on stdout,
     // other numbers around, colours, a title escape, a "1/1" that is really the start of
     // "1/10", and a last percentage that never gets its line end.
-    const QString script = QStringLiteral(
-        "printf '[1/1'; sleep 0.15; printf '0] start\\n'; sleep 0.15;"
-        "printf '25%%\\r' >&2; sleep 0.15;"
-        "printf 'eta 00:12 1.5x 12.3MB/s 45.5 %%\\r' >&2; sleep 0.15;"
-        "printf '[7/10] files\\n'; sleep 0.15;"
-        "printf 'speed 99.9MB/s 2024/01/05\\n'; sleep 0.15;"
-        "printf '\\033[1;32m80%%\\033[0m done\\033]0;title\\007\\r' >&2; sleep 0.15;"
-        "printf 'almost 90%%'; sleep 0.4");
+    const QString script =
+        QStringLiteral("printf '[1/1'; sleep 0.15; printf '0] start\\n'; sleep 0.15;"
+                       "printf '25%%\\r' >&2; sleep 0.15;"
+                       "printf 'eta 00:12 1.5x 12.3MB/s 45.5 %%\\r' >&2; sleep 0.15;"
+                       "printf '[7/10] files\\n'; sleep 0.15;"
+                       "printf 'speed 99.9MB/s 2024/01/05\\n'; sleep 0.15;"
+                       "printf '\\033[1;32m80%%\\033[0m done\\033]0;title\\007\\r' >&2; sleep 0.15;"
+                       "printf 'almost 90%%'; sleep 0.4");
     Params p = params({tty ? "tty=true" : "tty=false"});
     p.push_back(argvParam({"sh", "-c", script}));
     Worker worker;
@@ -735,7 +737,8 @@ void tst_Worker::commandItemCountIsNotCompletion()
         if (fractions.isEmpty() || fractions.back() != progress.fraction)
             fractions << progress.fraction;
     }
-    QVERIFY2(!fractions.isEmpty() && fractions.front() < 0.5, qPrintable(QString::number(fractions.front())));
+    QVERIFY2(!fractions.isEmpty() && fractions.front() < 0.5,
+             qPrintable(QString::number(fractions.front())));
     QVERIFY(fractions.contains(0.035));
     QVERIFY(fractions.contains(0.4));
 }
@@ -752,25 +755,29 @@ void tst_Worker::commandEndsWhatLeftItsGroup_data()
 void tst_Worker::commandEndsWhatLeftItsGroup()
 {
     QFETCH(bool, cancel);
-    const QString script = QStringLiteral("setsid sleep 300 </dev/null >/dev/null 2>&1 & echo escaped $!; ")
-                         + (cancel ? QStringLiteral("sleep 300") : QStringLiteral("exit 0"));
+    const QString script =
+        QStringLiteral("setsid sleep 300 </dev/null >/dev/null 2>&1 & echo escaped $!; ")
+        + (cancel ? QStringLiteral("sleep 300") : QStringLiteral("exit 0"));
     Params p = params({"tty=false"});
     p.push_back(argvParam({"sh", "-c", script}));
     Worker worker;
     QVERIFY(worker.start("command", p));
     pid_t escaped = 0;
-    QVERIFY(worker.pumpUntil([&] {
-        for (const Progress &progress : worker.all<Progress>()) {
-            const QString text = QString::fromStdString(progress.text);
-            if (text.startsWith(QStringLiteral("escaped ")))
-                escaped = static_cast<pid_t>(text.mid(8).toInt());
-        }
-        if (const auto result = worker.result(); result && escaped == 0) {
-            const QString tail = QString::fromStdString(findValue(*result, "output_tail")->text);
-            escaped = static_cast<pid_t>(tail.section(QLatin1Char(' '), 1, 1).toInt());
-        }
-        return escaped > 0;
-    }, 5000));
+    QVERIFY(worker.pumpUntil(
+        [&] {
+            for (const Progress &progress : worker.all<Progress>()) {
+                const QString text = QString::fromStdString(progress.text);
+                if (text.startsWith(QStringLiteral("escaped ")))
+                    escaped = static_cast<pid_t>(text.mid(8).toInt());
+            }
+            if (const auto result = worker.result(); result && escaped == 0) {
+                const QString tail =
+                    QString::fromStdString(findValue(*result, "output_tail")->text);
+                escaped = static_cast<pid_t>(tail.section(QLatin1Char(' '), 1, 1).toInt());
+            }
+            return escaped > 0;
+        },
+        5000));
     // Out of the worker's group, in a session of its own.
     if (cancel) {
         QTRY_VERIFY_WITH_TIMEOUT(::getsid(escaped) == escaped, 2000);
@@ -851,8 +858,8 @@ void tst_Worker::parameterErrors_data()
         << "nope" << QStringList{}
         << "unknown job kind 'nope'; known kinds: primes, montecarlo-pi, mandelbrot, checksum, "
            "sleep, command, fault";
-    QTest::newRow("unknown parameter") << "primes" << QStringList{"lim=5"}
-                                       << "primes: unknown parameter 'lim' (known: limit)";
+    QTest::newRow("unknown parameter")
+        << "primes" << QStringList{"lim=5"} << "primes: unknown parameter 'lim' (known: limit)";
     QTest::newRow("unknown parameter, two known")
         << "montecarlo-pi" << QStringList{"sample=5"}
         << "montecarlo-pi: unknown parameter 'sample' (known: samples, seed)";
@@ -907,15 +914,17 @@ void tst_Worker::parameterErrors_data()
         << "mandelbrot" << QStringList{"region=0,0,1"}
         << "mandelbrot: parameter 'region' must be four numbers xmin,ymin,xmax,ymax with "
            "xmin < xmax and ymin < ymax, got '0,0,1'";
-    QTest::newRow("missing required") << "checksum" << QStringList{}
-                                      << "checksum: parameter 'path' is required";
+    QTest::newRow("missing required")
+        << "checksum" << QStringList{} << "checksum: parameter 'path' is required";
     QTest::newRow("missing argv") << "command" << QStringList{"tty=false"}
                                   << "command: parameter 'argv' is required";
     QTest::newRow("empty argv") << "command" << QStringList{"argv="}
                                 << "command: parameter 'argv' must not be empty";
     QTest::newRow("twice") << "primes" << QStringList{"limit=5", "limit=6"}
                            << "primes: parameter 'limit' is given twice";
-    QTest::newRow("two values") << "primes" << QStringList{"limit=5\x1f" "6"}
+    QTest::newRow("two values") << "primes"
+                                << QStringList{"limit=5\x1f"
+                                               "6"}
                                 << "primes: parameter 'limit' takes one value, got 2";
 }
 
@@ -951,15 +960,14 @@ void tst_Worker::protocolErrors_data()
     QTest::addColumn<QString>("message"); // empty: no Error frame at all
 
     QTest::newRow("eof before start") << QByteArray() << 3 << "";
-    QTest::newRow("cancel first")
-        << QByteArray::fromStdString(encodeFrame(ParentMessage{Cancel{}})) << 2
-        << "protocol error: expected a Start request, got a Cancel request";
+    QTest::newRow("cancel first") << QByteArray::fromStdString(encodeFrame(ParentMessage{
+        Cancel{}})) << 2 << "protocol error: expected a Start request, got a Cancel request";
     QTest::newRow("garbage") << QByteArray("hello there, worker") << 2
                              << "protocol error: frame 1 announces 1819043176 bytes, more than "
                                 "the limit of 16777216";
     QTest::newRow("truncated start")
-        << QByteArray::fromStdString(encodeFrame(ParentMessage{Start{"primes", {}}})).left(9)
-        << 3 << "";
+        << QByteArray::fromStdString(encodeFrame(ParentMessage{Start{"primes", {}}})).left(9) << 3
+        << "";
 }
 
 void tst_Worker::protocolErrors()
@@ -1029,7 +1037,9 @@ void tst_Worker::stdinCloseExits_data()
 
     QTest::newRow("primes 10^12") << "primes" << QStringList{"limit=1000000000000"};
     QTest::newRow("sleep") << "sleep" << QStringList{"seconds=3600"};
-    QTest::newRow("command") << "command" << QStringList{"argv=sleep\x1f" "300"};
+    QTest::newRow("command") << "command"
+                             << QStringList{"argv=sleep\x1f"
+                                            "300"};
     // Ignores Cancel by design; the 1 s guard still ends it.
     QTest::newRow("oversized-frame") << "fault" << QStringList{"mode=oversized-frame", "delay=0"};
 }
@@ -1095,10 +1105,10 @@ void tst_Worker::progressIsThrottled()
 void tst_Worker::faults_data()
 {
     QTest::addColumn<QString>("mode");
-    for (const char *mode : {"crash", "abort", "exception", "hang", "ignore-sigterm", "garbage",
-                             "exit-nonzero", "exit-zero", "stderr-flood", "oversized-frame",
-                             "progress-nan", "progress-range", "after-result", "truncated",
-                             "linger", "leave-child"})
+    for (const char *mode :
+         {"crash", "abort", "exception", "hang", "ignore-sigterm", "garbage", "exit-nonzero",
+          "exit-zero", "stderr-flood", "oversized-frame", "progress-nan", "progress-range",
+          "after-result", "truncated", "linger", "leave-child"})
         QTest::newRow(mode) << QString::fromLatin1(mode);
 }
 

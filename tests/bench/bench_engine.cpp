@@ -56,7 +56,8 @@ double msSince(Clock::time_point start)
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-void emitFigure(const std::string &name, const std::string &unit, const std::vector<double> &samples)
+void emitFigure(const std::string &name, const std::string &unit,
+                const std::vector<double> &samples)
 {
     std::string line = "{\"name\":\"" + name + "\",\"unit\":\"" + unit + "\",\"samples\":[";
     for (std::size_t i = 0; i < samples.size(); ++i) {
@@ -248,8 +249,8 @@ double runBatch(longrun::TaskController &controller, const Job &job, int jobs)
     const double ms = msSince(start);
     const int succeeded = controller.model()->succeeded();
     if (succeeded != jobs)
-        throw std::runtime_error("only " + std::to_string(succeeded) + " of "
-                                 + std::to_string(jobs) + " jobs succeeded");
+        throw std::runtime_error("only " + std::to_string(succeeded) + " of " + std::to_string(jobs)
+                                 + " jobs succeeded");
     return ms;
 }
 
@@ -397,8 +398,8 @@ int memory()
     for (int i = 0; i < 10000; ++i) {
         longrun::JobSpec spec;
         spec.kind = QStringLiteral("primes");
-        spec.params << longrun::JobParam{QStringLiteral("limit"), {QString::number(1000000 + i)},
-                                         false};
+        spec.params << longrun::JobParam{
+            QStringLiteral("limit"), {QString::number(1000000 + i)}, false};
         specs << spec;
     }
     // Rows straight into the model: enqueue() would start them.
@@ -431,14 +432,13 @@ double cancelOnce(longrun::TaskController &controller, const Job &job, longrun::
 
     bool finished = false;
     longrun::State state = longrun::State::Queued;
-    const auto connection = QObject::connect(
-        &controller, &longrun::TaskController::jobFinished, &controller,
-        [&](int finishedId, longrun::State s) {
-            if (finishedId == id) {
-                finished = true;
-                state = s;
-            }
-        });
+    const auto connection = QObject::connect(&controller, &longrun::TaskController::jobFinished,
+                                             &controller, [&](int finishedId, longrun::State s) {
+                                                 if (finishedId == id) {
+                                                     finished = true;
+                                                     state = s;
+                                                 }
+                                             });
     const auto start = Clock::now();
     controller.cancel(id);
     waitFor([&] { return finished; }, 30000);

@@ -42,7 +42,8 @@ double msBetween(Clock::time_point a, Clock::time_point b)
     return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
-void emitFigure(const std::string &name, const std::string &unit, const std::vector<double> &samples)
+void emitFigure(const std::string &name, const std::string &unit,
+                const std::vector<double> &samples)
 {
     std::string line = "{\"name\": \"" + name + "\", \"unit\": \"" + unit + "\", \"samples\": [";
     for (std::size_t i = 0; i < samples.size(); ++i)
@@ -136,7 +137,8 @@ int main(int argc, char **argv)
 {
     // The software renderer: the same on every machine, GPU or not, and the slowest, so the
     // figures are an upper bound.
-    if (qEnvironmentVariableIsEmpty("QT_QUICK_BACKEND") && qgetenv("QT_QPA_PLATFORM") == "offscreen")
+    if (qEnvironmentVariableIsEmpty("QT_QUICK_BACKEND")
+        && qgetenv("QT_QPA_PLATFORM") == "offscreen")
         qputenv("QT_QUICK_BACKEND", "software");
     QGuiApplication app(argc, argv);
     QQuickStyle::setStyle(QStringLiteral("Fusion"));
@@ -154,8 +156,9 @@ int main(int argc, char **argv)
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Longrun/Ui/Main.qml")));
-    auto *window = engine.rootObjects().isEmpty() ? nullptr
-                                                  : qobject_cast<QQuickWindow *>(engine.rootObjects().first());
+    auto *window = engine.rootObjects().isEmpty()
+                       ? nullptr
+                       : qobject_cast<QQuickWindow *>(engine.rootObjects().first());
     auto *list = window ? window->findChild<QQuickItem *>(QStringLiteral("jobList")) : nullptr;
     if (!window || !list) {
         std::fputs("bench_ui: the window or its job list did not load\n", stderr);
@@ -174,14 +177,17 @@ int main(int argc, char **argv)
     Session session(window, list);
     const auto start = Clock::now();
     controller.enqueue(specs);
-    const Samples loaded = session.run([&controller] { return !controller.hasActiveJobs(); }, 600000);
+    const Samples loaded =
+        session.run([&controller] { return !controller.hasActiveJobs(); }, 600000);
     const double loadedMs = msBetween(start, Clock::now());
     if (controller.model()->succeeded() != jobs) {
-        std::fprintf(stderr, "bench_ui: %d of %d flood jobs succeeded\n", controller.model()->succeeded(), jobs);
+        std::fprintf(stderr, "bench_ui: %d of %d flood jobs succeeded\n",
+                     controller.model()->succeeded(), jobs);
         return 1;
     }
     // Baseline: the same rows, scrolling and clicking, nothing running.
-    const Samples idle = session.run([] { return false; }, static_cast<int>(std::min(loadedMs, 20000.0)));
+    const Samples idle =
+        session.run([] { return false; }, static_cast<int>(std::min(loadedMs, 20000.0)));
 
     emitFigure("ui.timer.load", "ms", loaded.timer);
     emitFigure("ui.timer.idle", "ms", idle.timer);

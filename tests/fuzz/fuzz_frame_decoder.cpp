@@ -86,7 +86,7 @@ struct Outcome
     std::string error;
 };
 
-template <class Message>
+template<class Message>
 Outcome decodeStream(std::string_view stream, Chunker chunker)
 {
     FrameDecoder<Message> decoder;
@@ -133,7 +133,7 @@ Outcome decodeStream(std::string_view stream, Chunker chunker)
     return outcome;
 }
 
-template <class Message>
+template<class Message>
 void fuzzOneSide(std::string_view stream, std::uint8_t mode, std::uint8_t seed)
 {
     const Outcome chunked = decodeStream<Message>(stream, Chunker(mode, seed));

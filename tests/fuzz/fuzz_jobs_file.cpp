@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const QByteArray bytes(reinterpret_cast<const char *>(data), static_cast<qsizetype>(size));
 
     QString error;
-    const std::optional<QList<JobSpec>> specs = parseJobsJson(bytes, QStringLiteral("fuzz.json"), catalog(), &error);
+    const std::optional<QList<JobSpec>> specs =
+        parseJobsJson(bytes, QStringLiteral("fuzz.json"), catalog(), &error);
     if (specs) {
         for (const JobSpec &spec : *specs) {
             const KindSpec *kind = catalog().find(spec.kind);
@@ -53,7 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     }
 
     error.clear();
-    const std::optional<JobSpec> job = parseJobArgument(QString::fromUtf8(bytes), catalog(), &error);
+    const std::optional<JobSpec> job =
+        parseJobArgument(QString::fromUtf8(bytes), catalog(), &error);
     if (job) {
         const KindSpec *kind = catalog().find(job->kind);
         check(kind != nullptr);

@@ -51,8 +51,7 @@ Start sampleStart()
 {
     Start start;
     start.kind = "command";
-    start.params = {Param{"argv", {"/bin/sh", "-c", "echo hi; exit 3"}},
-                    Param{"timeout", {"30"}}};
+    start.params = {Param{"argv", {"/bin/sh", "-c", "echo hi; exit 3"}}, Param{"timeout", {"30"}}};
     return start;
 }
 

@@ -65,7 +65,8 @@ void tst_UiE2e::init()
     m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
     QVERIFY(m_window);
     QVERIFY(QTest::qWaitForWindowExposed(m_window));
-    QTRY_VERIFY_WITH_TIMEOUT(m_controller->catalog()->indexOf(QStringLiteral("sleep")) >= 0, kHangMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->catalog()->indexOf(QStringLiteral("sleep")) >= 0,
+                             kHangMs);
 }
 
 void tst_UiE2e::cleanup()
@@ -103,7 +104,8 @@ QQuickItem *tst_UiE2e::item(const QString &objectName) const
     if (auto *found = qobject_cast<QQuickItem *>(findObject(m_window->contentItem(), objectName)))
         return found;
     // Popups (the quit dialog) live in the overlay, which is not under the content item.
-    return qobject_cast<QQuickItem *>(findObject(m_window->contentItem()->parentItem(), objectName));
+    return qobject_cast<QQuickItem *>(
+        findObject(m_window->contentItem()->parentItem(), objectName));
 }
 
 void tst_UiE2e::click(QQuickItem *target)
@@ -111,7 +113,8 @@ void tst_UiE2e::click(QQuickItem *target)
     QVERIFY(target);
     QVERIFY(target->isVisible());
     QVERIFY(target->isEnabled());
-    const QPoint centre = target->mapToScene(QPointF(target->width() / 2, target->height() / 2)).toPoint();
+    const QPoint centre =
+        target->mapToScene(QPointF(target->width() / 2, target->height() / 2)).toPoint();
     QVERIFY(QRect(QPoint(0, 0), m_window->size()).contains(centre));
     QTest::mouseClick(m_window, Qt::LeftButton, {}, centre);
 }
@@ -151,7 +154,9 @@ void tst_UiE2e::startThroughCatalogAndCancelOne()
     QVERIFY(!samples.isEmpty());
     for (qsizetype i = 1; i < samples.size(); ++i)
         QVERIFY2(samples.at(i) >= samples.at(i - 1),
-                 qPrintable(QStringLiteral("overall progress went from %1 to %2").arg(samples.at(i - 1)).arg(samples.at(i))));
+                 qPrintable(QStringLiteral("overall progress went from %1 to %2")
+                                .arg(samples.at(i - 1))
+                                .arg(samples.at(i))));
 
     // The window tells the same story: the batch bar and the row's state badge.
     QQuickItem *overall = item(QStringLiteral("overallProgress"));
@@ -167,7 +172,8 @@ void tst_UiE2e::commandWithoutTerminal()
     // Typed into the command field, "On a terminal" unticked by a click, started with Run.
     QQuickItem *field = item(QStringLiteral("commandField"));
     QVERIFY(field);
-    field->setProperty("text", QStringLiteral("sh -c 'if [ -t 1 ]; then echo terminal; else echo pipe; fi'"));
+    field->setProperty(
+        "text", QStringLiteral("sh -c 'if [ -t 1 ]; then echo terminal; else echo pipe; fi'"));
     QQuickItem *terminal = item(QStringLiteral("commandTerminalCheck"));
     QVERIFY(terminal);
     QCOMPARE(terminal->property("checked").toBool(), true);
@@ -181,7 +187,8 @@ void tst_UiE2e::commandWithoutTerminal()
     const longrun::TaskRow &row = m_controller->model()->at(0);
     QCOMPARE(row.state, State::Succeeded);
     QVERIFY2(row.params.endsWith(QStringLiteral("tty=false")), qPrintable(row.params));
-    QCOMPARE(row.resultValues.value(QStringLiteral("output_tail")).toString(), QStringLiteral("pipe"));
+    QCOMPARE(row.resultValues.value(QStringLiteral("output_tail")).toString(),
+             QStringLiteral("pipe"));
 }
 
 void tst_UiE2e::pathFieldsHaveBrowse()
@@ -200,8 +207,10 @@ void tst_UiE2e::pathFieldsHaveBrowse()
 
     // The dialogs open (their QML implementation is installed) and close again.
     click(item(QStringLiteral("kind_checksum")));
-    for (const auto &[button, dialogName] : {std::pair{QStringLiteral("browse_checksum_path"), QStringLiteral("pathDialog_checksum_path")},
-                                             std::pair{QStringLiteral("cwdBrowseButton"), QStringLiteral("cwdDialog")}}) {
+    for (const auto &[button, dialogName] :
+         {std::pair{QStringLiteral("browse_checksum_path"),
+                    QStringLiteral("pathDialog_checksum_path")},
+          std::pair{QStringLiteral("cwdBrowseButton"), QStringLiteral("cwdDialog")}}) {
         QObject *dialog = findObject(m_window->contentItem(), dialogName);
         QVERIFY2(dialog, qPrintable(dialogName));
         QVERIFY(!dialog->property("visible").toBool());
@@ -223,7 +232,8 @@ void tst_UiE2e::closeWithoutJobsClosesAtOnce()
 
 void tst_UiE2e::closeWithJobsAsksOnce()
 {
-    QVERIFY(m_controller->start(QStringLiteral("sleep"), {{QStringLiteral("seconds"), QStringLiteral("30")}}, 2));
+    QVERIFY(m_controller->start(QStringLiteral("sleep"),
+                                {{QStringLiteral("seconds"), QStringLiteral("30")}}, 2));
     QSignalSpy finished(m_controller.get(), &TaskController::shutdownFinished);
     QObject *dialog = m_window->findChild<QObject *>(QStringLiteral("quitDialog"));
     QVERIFY(dialog);

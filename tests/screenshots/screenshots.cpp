@@ -57,9 +57,10 @@ class Shooter
 {
 public:
     Shooter(QQuickWindow *window, TaskController *controller, QString outDir)
-        : m_window(window), m_controller(controller), m_outDir(std::move(outDir))
-    {
-    }
+        : m_window(window)
+        , m_controller(controller)
+        , m_outDir(std::move(outDir))
+    {}
 
     bool save(const QString &name)
     {
@@ -81,7 +82,8 @@ public:
             return;
         const int row = m_controller->jobs()->rowOfId(id);
         list->setProperty("currentIndex", row);
-        QMetaObject::invokeMethod(list, "positionViewAtIndex", Q_ARG(int, row), Q_ARG(int, 4 /* Contain */));
+        QMetaObject::invokeMethod(list, "positionViewAtIndex", Q_ARG(int, row),
+                                  Q_ARG(int, 4 /* Contain */));
     }
 
     // The first job of a kind in a state, or -1.
@@ -153,32 +155,48 @@ int main(int argc, char **argv)
         return 1;
 
     // A mixed batch: sleeps of different lengths, real computations, and a few demo failures.
-    controller.start(QStringLiteral("mandelbrot"), params({{QStringLiteral("width"), QStringLiteral("640")},
-                                                           {QStringLiteral("height"), QStringLiteral("480")}}));
-    controller.start(QStringLiteral("montecarlo-pi"), params({{QStringLiteral("samples"), QStringLiteral("1500000000")}}));
-    controller.start(QStringLiteral("fault"), params({{QStringLiteral("mode"), QStringLiteral("exception")},
-                                                      {QStringLiteral("delay"), QStringLiteral("0.5")}}));
-    controller.start(QStringLiteral("primes"), params({{QStringLiteral("limit"), QStringLiteral("200000000")}}), 2);
-    controller.start(QStringLiteral("fault"), params({{QStringLiteral("mode"), QStringLiteral("stderr-flood")},
-                                                      {QStringLiteral("delay"), QStringLiteral("0.8")}}));
-    controller.start(QStringLiteral("fault"), params({{QStringLiteral("mode"), QStringLiteral("crash")}}));
+    controller.start(QStringLiteral("mandelbrot"),
+                     params({{QStringLiteral("width"), QStringLiteral("640")},
+                             {QStringLiteral("height"), QStringLiteral("480")}}));
+    controller.start(QStringLiteral("montecarlo-pi"),
+                     params({{QStringLiteral("samples"), QStringLiteral("1500000000")}}));
+    controller.start(QStringLiteral("fault"),
+                     params({{QStringLiteral("mode"), QStringLiteral("exception")},
+                             {QStringLiteral("delay"), QStringLiteral("0.5")}}));
+    controller.start(QStringLiteral("primes"),
+                     params({{QStringLiteral("limit"), QStringLiteral("200000000")}}), 2);
+    controller.start(QStringLiteral("fault"),
+                     params({{QStringLiteral("mode"), QStringLiteral("stderr-flood")},
+                             {QStringLiteral("delay"), QStringLiteral("0.8")}}));
+    controller.start(QStringLiteral("fault"),
+                     params({{QStringLiteral("mode"), QStringLiteral("crash")}}));
     for (int i = 0; i < 8; ++i) {
-        controller.start(QStringLiteral("sleep"), params({{QStringLiteral("seconds"), QString::number(2 + i % 5)},
-                                                          {QStringLiteral("steps"), QStringLiteral("40")}}), 5);
+        controller.start(QStringLiteral("sleep"),
+                         params({{QStringLiteral("seconds"), QString::number(2 + i % 5)},
+                                 {QStringLiteral("steps"), QStringLiteral("40")}}),
+                         5);
     }
-    controller.start(QStringLiteral("fault"), params({{QStringLiteral("mode"), QStringLiteral("exit-nonzero")}}));
-    controller.start(QStringLiteral("command"),
-                     params({{QStringLiteral("argv"),
-                              QStringLiteral("sh -c 'for i in $(seq 1 20); do echo \"step $i/20\"; sleep 0.2; done'")}}));
+    controller.start(QStringLiteral("fault"),
+                     params({{QStringLiteral("mode"), QStringLiteral("exit-nonzero")}}));
+    controller.start(
+        QStringLiteral("command"),
+        params({{QStringLiteral("argv"),
+                 QStringLiteral(
+                     "sh -c 'for i in $(seq 1 20); do echo \"step $i/20\"; sleep 0.2; done'")}}));
 
-    const int montecarlo = shot.find(QStringLiteral("montecarlo-pi"), [](const auto &) { return true; });
-    const int mandelbrot = shot.find(QStringLiteral("mandelbrot"), [](const auto &) { return true; });
-    waitFor([&] { return controller.model()->failed() >= 3 && controller.model()->succeeded() >= 4; }, 60000,
-            "a few failures and successes");
+    const int montecarlo =
+        shot.find(QStringLiteral("montecarlo-pi"), [](const auto &) { return true; });
+    const int mandelbrot =
+        shot.find(QStringLiteral("mandelbrot"), [](const auto &) { return true; });
+    waitFor(
+        [&] { return controller.model()->failed() >= 3 && controller.model()->succeeded() >= 4; },
+        60000, "a few failures and successes");
     // One canceled, one paused: every state shows up.
-    const int toCancel = shot.find(QStringLiteral("sleep"), [](const auto &row) { return row.state == State::Queued; });
+    const int toCancel = shot.find(QStringLiteral("sleep"),
+                                   [](const auto &row) { return row.state == State::Queued; });
     controller.cancel(toCancel);
-    const int toPause = shot.find(QStringLiteral("sleep"), [](const auto &row) { return row.state == State::Running; });
+    const int toPause = shot.find(QStringLiteral("sleep"),
+                                  [](const auto &row) { return row.state == State::Running; });
     controller.pause(toPause);
     shot.select(montecarlo);
     if (!shot.save(QStringLiteral("02-running-batch")))
@@ -195,19 +213,23 @@ int main(int argc, char **argv)
         return 1;
 
     // The Mandelbrot image.
-    waitFor([&] {
-        const longrun::TaskRow *row = controller.model()->find(mandelbrot);
-        return row && !row->imageUrl.isEmpty();
-    }, 60000, "the Mandelbrot image");
+    waitFor(
+        [&] {
+            const longrun::TaskRow *row = controller.model()->find(mandelbrot);
+            return row && !row->imageUrl.isEmpty();
+        },
+        60000, "the Mandelbrot image");
     shot.select(mandelbrot);
     if (!shot.save(QStringLiteral("04-mandelbrot")))
         return 1;
 
     // The Monte-Carlo estimate converging (live, part way).
-    waitFor([&] {
-        const longrun::TaskRow *row = controller.model()->find(montecarlo);
-        return row && (row->progress > 0.6 || longrun::isTerminal(row->state));
-    }, 90000, "the Monte-Carlo job");
+    waitFor(
+        [&] {
+            const longrun::TaskRow *row = controller.model()->find(montecarlo);
+            return row && (row->progress > 0.6 || longrun::isTerminal(row->state));
+        },
+        90000, "the Monte-Carlo job");
     shot.select(montecarlo);
     if (!shot.save(QStringLiteral("05-montecarlo-plot")))
         return 1;
@@ -221,18 +243,23 @@ int main(int argc, char **argv)
             file.write("[{\"kind\": \"primes\", \"params\": {\"limit\": \"lots\"}}]");
     }
     controller.loadJobsFile(QUrl::fromLocalFile(badFile));
-    waitFor([&] {
-        auto *banner = window->findChild<QQuickItem *>(QStringLiteral("errorBanner"));
-        return banner && banner->isVisible();
-    }, 10000, "the error banner");
+    waitFor(
+        [&] {
+            auto *banner = window->findChild<QQuickItem *>(QStringLiteral("errorBanner"));
+            return banner && banner->isVisible();
+        },
+        10000, "the error banner");
 
     // Hundreds of jobs, in a smaller window: the details go below the list.
     controller.resume(toPause);
-    controller.start(QStringLiteral("sleep"), params({{QStringLiteral("seconds"), QStringLiteral("1")},
-                                                      {QStringLiteral("steps"), QStringLiteral("10")}}), 500);
+    controller.start(QStringLiteral("sleep"),
+                     params({{QStringLiteral("seconds"), QStringLiteral("1")},
+                             {QStringLiteral("steps"), QStringLiteral("10")}}),
+                     500);
     shot.resize(800, 600);
     waitFor([&] { return controller.model()->succeeded() >= 60; }, 60000, "more finished jobs");
-    const int running = shot.find(QStringLiteral("sleep"), [](const auto &row) { return row.state == State::Running; });
+    const int running = shot.find(QStringLiteral("sleep"),
+                                  [](const auto &row) { return row.state == State::Running; });
     shot.select(running);
     if (!shot.save(QStringLiteral("06-500-jobs-800x600")))
         return 1;
