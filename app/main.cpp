@@ -1,8 +1,8 @@
 // longrun: the window, or with --headless the same engine for scripts and CI.
 
-#include "headless.h"
-#include "signalwatcher.h"
-#include "taskcontroller.h"
+#include "cli/headless.h"
+#include "control/taskcontroller.h"
+#include "system/signalwatcher.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtGui/QGuiApplication>

@@ -11,6 +11,8 @@ function(longrun_add_test name)
     set_target_properties(${name} PROPERTIES
         RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
     target_link_libraries(${name} PRIVATE Qt6::Test longrun::warnings ${arg_LIBRARIES})
+    # Helpers shared by tests of several folders (procutil.h, jobspecs.h).
+    target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
     add_dependencies(${name} longrun-worker longrun)
     add_test(NAME ${name} COMMAND ${name} ${arg_ARGS})
     set_tests_properties(${name} PROPERTIES

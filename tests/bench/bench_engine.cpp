@@ -16,8 +16,8 @@
 //
 // The worker is the one built next to this program unless LONGRUN_WORKER names another.
 
+#include "control/taskcontroller.h"
 #include "framing.h"
-#include "taskcontroller.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>

@@ -6,7 +6,7 @@
 //   rows to average their progress.
 // Nothing is connected to the model, so dataChanged costs its emission only (no view).
 
-#include "taskmodel.h"
+#include "models/taskmodel.h"
 
 #include <benchmark/benchmark.h>
 

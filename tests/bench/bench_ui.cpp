@@ -12,7 +12,7 @@
 //
 //   bench_ui FAKEWORKER [jobs]
 
-#include "taskcontroller.h"
+#include "control/taskcontroller.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QEventLoop>

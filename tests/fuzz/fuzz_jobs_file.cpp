@@ -2,7 +2,7 @@
 // argument holds, the result is either jobs that pass the catalog's checks or one clear error
 // that names the file. Never a crash, never a job the worker would refuse.
 
-#include "catalog.h"
+#include "jobs/catalog.h"
 
 #include <QtCore/QFile>
 

@@ -3,7 +3,7 @@
 // (pipes) must leave it with a fraction in 0..1 that never goes down, a bounded text and tail,
 // and every line scanner's answer in range. A broken invariant traps.
 
-#include "outputparser.h"
+#include "output/outputparser.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // The Qt Quick Test runner for tests/qml/tst_*.qml: one TaskController for all of them, with
 // the freshly built worker (LONGRUN_WORKER, set by ctest).
 
-#include "taskcontroller.h"
+#include "control/taskcontroller.h"
 
 #include <QtQml/QQmlEngine>
 #include <QtQml/QQmlExtensionPlugin>

@@ -2,7 +2,7 @@
 // and real workers. Jobs are started and one is canceled by mouse clicks on the controls a
 // person would use, found by objectName.
 
-#include "taskcontroller.h"
+#include "control/taskcontroller.h"
 
 #include <QtQml/QQmlApplicationEngine>
 #include <QtQml/QQmlExtensionPlugin>

@@ -3,7 +3,7 @@
 // app, loads qrc:/qt/qml/Longrun/Ui/Main.qml, queues jobs through TaskController, selects rows
 // through the job list's currentIndex and grabs the window.
 
-#include "taskcontroller.h"
+#include "control/taskcontroller.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDeadlineTimer>

@@ -1,0 +1,539 @@
+#include "control/taskcontroller.h"
+
+#include "system/background.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+#include <QtCore/QCoreApplication>
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QFutureWatcher>
+#include <QtCore/QProcess>
+#include <QtCore/QUrl>
+#include <QtGui/QImage>
+#include <QtQml/QJSEngine>
+#include <QtQml/QQmlEngine>
+
+#include <cmath>
+
+namespace longrun {
+
+namespace {
+TaskController *s_instance = nullptr;
+
+// The worker next to the app, unless LONGRUN_WORKER says otherwise.
+WorkerLaunch defaultLaunch()
+{
+    const QString fromEnv = qEnvironmentVariable("LONGRUN_WORKER");
+    if (!fromEnv.isEmpty())
+        return {fromEnv, {}};
+    const QString dir =
+        QCoreApplication::instance() ? QCoreApplication::applicationDirPath() : QDir::currentPath();
+    return {QDir(dir).filePath(QStringLiteral("longrun-worker")), {}};
+}
+} // namespace
+
+TaskController::TaskController(QObject *parent)
+    : QObject(parent)
+    , m_inbox(std::make_shared<UpdateInbox>(this, "drain"))
+{
+    m_filter.setSourceModel(&m_model);
+    m_config.launch = defaultLaunch();
+    m_concurrency = std::max(1, QThread::idealThreadCount());
+    m_pool.setMaxThreadCount(m_concurrency);
+    // Pool threads hold a child each; an idle one may go, a busy one never returns early.
+    m_pool.setExpiryTimeout(60000);
+
+    m_tickTimer.setInterval(1000);
+    connect(&m_tickTimer, &QTimer::timeout, this, &TaskController::tick);
+    m_shutdownTimer.setSingleShot(true);
+    connect(&m_shutdownTimer, &QTimer::timeout, this, [this] {
+        // Past the deadline: no more grace for anyone.
+        for (auto &[id, active] : m_active)
+            active.control->killNow();
+    });
+}
+
+TaskController::~TaskController()
+{
+    // The pool's destructor waits for its runnables: make sure none can wait long.
+    for (auto &[id, active] : m_active)
+        active.control->requestStop(JobControl::Stop::Shutdown);
+    if (!m_pool.waitForDone(1500)) {
+        for (auto &[id, active] : m_active)
+            active.control->killNow();
+        m_pool.waitForDone(-1);
+    }
+    if (s_instance == this)
+        s_instance = nullptr;
+}
+
+TaskController *TaskController::create(QQmlEngine *qmlEngine, QJSEngine *jsEngine)
+{
+    Q_UNUSED(qmlEngine)
+    if (s_instance) {
+        QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
+        return s_instance;
+    }
+    // No instance from main() (a QML test): one that belongs to the engine.
+    auto *controller = new TaskController(jsEngine);
+    controller->reloadCatalog();
+    return controller;
+}
+
+void TaskController::setInstance(TaskController *controller)
+{
+    s_instance = controller;
+}
+
+void TaskController::setConcurrency(int concurrency)
+{
+    concurrency = std::clamp(concurrency, 1, maxConcurrency());
+    if (concurrency == m_concurrency)
+        return;
+    m_concurrency = concurrency;
+    // The pool never runs more than the limit; lowering it lets running jobs finish.
+    m_pool.setMaxThreadCount(std::max(m_concurrency, static_cast<int>(m_active.size())));
+    emit concurrencyChanged();
+    dispatch();
+}
+
+int TaskController::maxConcurrency() const
+{
+    return 256;
+}
+
+void TaskController::setTimeoutSeconds(double seconds)
+{
+    const int ms = std::isfinite(seconds) && seconds > 0
+                       ? static_cast<int>(std::min(seconds, 1.0e6) * 1000)
+                       : 0;
+    if (ms == m_config.timeoutMs)
+        return;
+    m_config.timeoutMs = ms;
+    emit timeoutSecondsChanged();
+}
+
+void TaskController::setRetries(int retries)
+{
+    retries = std::clamp(retries, 0, 100);
+    if (retries == m_retries)
+        return;
+    m_retries = retries;
+    emit retriesChanged();
+}
+
+void TaskController::setWorkerLaunch(const WorkerLaunch &launch)
+{
+    m_config.launch = launch;
+    emit workerChanged();
+}
+
+void TaskController::setImageDirectory(const QString &path)
+{
+    m_imageDir = path;
+}
+
+QString TaskController::imagePath(int id) const
+{
+    return m_imagePaths.value(id);
+}
+
+void TaskController::setRunnerConfig(const RunnerConfig &config)
+{
+    const WorkerLaunch launch = m_config.launch;
+    const int timeout = m_config.timeoutMs;
+    m_config = config;
+    m_config.launch = launch;
+    m_config.timeoutMs = timeout;
+}
+
+QString TaskController::etaText() const
+{
+    return m_etaSeconds < 0 ? QString() : formatDuration(static_cast<qint64>(m_etaSeconds * 1000));
+}
+
+QString TaskController::batchElapsedText() const
+{
+    return m_batchClock.isValid() ? formatDuration(m_batchClock.elapsed()) : QString();
+}
+
+void TaskController::reloadCatalog()
+{
+    m_catalog.load(m_config.launch);
+}
+
+void TaskController::fail(const QString &message)
+{
+    emit errorOccurred(message);
+}
+
+int TaskController::enqueue(const QList<JobSpec> &specs)
+{
+    if (specs.isEmpty() || m_shuttingDown)
+        return -1;
+    const bool wasIdle = !hasActiveJobs();
+    const int first = m_nextId;
+    m_nextId += static_cast<int>(specs.size());
+    m_model.addJobs(specs, first);
+    for (int id = first; id < m_nextId; ++id) {
+        m_queue.push_back(id);
+        if (m_retries > 0)
+            m_retriesLeft.insert(id, m_retries);
+    }
+    if (wasIdle)
+        beginBatch();
+    emit jobsAdded(first, static_cast<int>(specs.size()));
+    dispatch();
+    return first;
+}
+
+bool TaskController::start(const QString &kind, const QVariantMap &params, int count)
+{
+    const KindSpec *spec = m_catalog.catalog().find(kind);
+    if (!spec) {
+        fail(tr("Unknown job kind '%1'").arg(kind));
+        return false;
+    }
+    if (count < 1 || count > 100000) {
+        fail(tr("The number of jobs must be from 1 to 100000"));
+        return false;
+    }
+    JobSpec job;
+    job.kind = kind;
+    for (auto it = params.begin(); it != params.end(); ++it) {
+        const ParamSpec *param = spec->param(it.key());
+        if (!param) {
+            fail(tr("%1: unknown parameter '%2' (known: %3)")
+                     .arg(kind, it.key(), spec->paramNames().join(QStringLiteral(", "))));
+            return false;
+        }
+        const QString text = it.value().toString();
+        // An empty optional field means "the default".
+        if (text.isEmpty() && !param->required && param->type != u"argv")
+            continue;
+        job.params << JobParam{it.key(), param->fromText(text), param->type == u"argv"};
+    }
+    if (const QString problem = spec->check(job.params); !problem.isEmpty()) {
+        fail(problem);
+        return false;
+    }
+    return enqueue(QList<JobSpec>(count, job)) > 0;
+}
+
+bool TaskController::startCommand(const QString &commandLine, const QString &workingDirectory,
+                                  bool terminal)
+{
+    QString problem;
+    const std::optional<QStringList> argv = splitCommandLine(commandLine, &problem);
+    if (!argv) {
+        fail(problem);
+        return false;
+    }
+    if (argv->isEmpty()) {
+        fail(tr("Type a command to run"));
+        return false;
+    }
+    QVariantMap params{{QStringLiteral("argv"), commandLine}};
+    if (!workingDirectory.isEmpty())
+        params.insert(QStringLiteral("cwd"), workingDirectory);
+    if (!terminal)
+        params.insert(QStringLiteral("tty"), QStringLiteral("false"));
+    return start(QStringLiteral("command"), params, 1);
+}
+
+QString TaskController::localPath(const QUrl &url)
+{
+    return url.isLocalFile() ? url.toLocalFile() : url.toString();
+}
+
+void TaskController::loadJobsFile(const QUrl &file)
+{
+    const QString path = localPath(file);
+    const Catalog catalog = m_catalog.catalog();
+    struct Parsed
+    {
+        std::optional<QList<JobSpec>> specs;
+        QString error;
+    };
+    auto *watcher = new QFutureWatcher<Parsed>(this);
+    connect(watcher, &QFutureWatcher<Parsed>::finished, this, [this, watcher] {
+        Parsed parsed = watcher->result();
+        watcher->deleteLater();
+        if (!parsed.specs) {
+            fail(parsed.error);
+            return;
+        }
+        if (parsed.specs->isEmpty()) {
+            fail(tr("The jobs file has no jobs"));
+            return;
+        }
+        enqueue(*parsed.specs);
+    });
+    // A jobs file may hold 100,000 jobs: read and check it away from the GUI thread.
+    watcher->setFuture(QtConcurrent::run(backgroundPool(), [path, catalog] {
+        Parsed parsed;
+        parsed.specs = parseJobsFile(path, catalog, &parsed.error);
+        return parsed;
+    }));
+}
+
+void TaskController::dispatch()
+{
+    while (!m_shuttingDown && static_cast<int>(m_active.size()) < m_concurrency
+           && !m_queue.empty()) {
+        const int id = m_queue.front();
+        m_queue.pop_front();
+        const TaskRow *row = m_model.find(id);
+        if (!row || row->state != State::Queued)
+            continue;
+        Active active{row->attempt, std::make_shared<JobControl>()};
+        m_active.emplace(id, active);
+        m_model.setState(id, State::Starting);
+        if (m_pool.maxThreadCount() < static_cast<int>(m_active.size()))
+            m_pool.setMaxThreadCount(static_cast<int>(m_active.size()));
+        m_pool.start(new JobRunner(id, row->attempt, row->spec, m_config, active.control, m_inbox));
+    }
+}
+
+void TaskController::drain()
+{
+    QList<RunnerUpdate> updates = m_inbox->take();
+    for (RunnerUpdate &update : updates)
+        apply(update);
+    dispatch();
+    checkShutdownDone();
+}
+
+void TaskController::apply(RunnerUpdate &update)
+{
+    const auto it = m_active.find(update.jobId);
+    // News from an attempt that is no longer current is stale.
+    if (it == m_active.end() || it->second.attempt != update.attempt)
+        return;
+    const int id = update.jobId;
+    if (update.pid > 0)
+        m_model.setPid(id, update.pid);
+    if (update.state)
+        m_model.setState(id, *update.state);
+    if (update.progress || update.progressText)
+        m_model.applyProgress(id, update.progress, update.progressText);
+    if (!update.points.isEmpty())
+        m_model.appendPoints(id, update.points);
+    if (!update.terminal)
+        return;
+
+    m_active.erase(it);
+    const State terminal = *update.terminal;
+    m_model.finish(id, terminal, update.error, update.stderrTail, update.result);
+    if (terminal == State::Succeeded && update.result && !update.result->imageRgb.isEmpty())
+        saveImage(id, *update.result);
+
+    // Failures and timeouts may be retried automatically; a cancel never is.
+    const bool retryable = terminal == State::Failed || terminal == State::TimedOut;
+    if (retryable && !m_shuttingDown) {
+        if (auto left = m_retriesLeft.find(id); left != m_retriesLeft.end() && *left > 0) {
+            --*left;
+            emit jobRetrying(id, terminal, update.error);
+            m_model.requeue(id);
+            m_queue.push_back(id);
+            return;
+        }
+    }
+    m_retriesLeft.remove(id);
+    emit jobFinished(id, terminal);
+    endBatchIfIdle();
+}
+
+void TaskController::beginBatch()
+{
+    m_batchClock.start();
+    m_lastDone = 0.0;
+    m_lastTickMs = 0;
+    m_rate = 0.0;
+    m_throughput = 0.0;
+    m_etaSeconds = -1.0;
+    m_tickTimer.start();
+    emit activeJobsChanged();
+}
+
+void TaskController::endBatchIfIdle()
+{
+    if (hasActiveJobs())
+        return;
+    m_tickTimer.stop();
+    tick(); // the final figures of the batch
+    emit activeJobsChanged();
+    emit batchFinished();
+}
+
+void TaskController::saveImage(int id, const JobResult &result)
+{
+    if (m_imageDir.isEmpty()) {
+        if (!m_tempImages)
+            m_tempImages = std::make_unique<QTemporaryDir>(
+                QDir::temp().filePath(QStringLiteral("longrun-XXXXXX")));
+        if (!m_tempImages->isValid())
+            return;
+    }
+    const QString dir = m_imageDir.isEmpty() ? m_tempImages->path() : m_imageDir;
+    const int attempt = m_model.find(id) ? m_model.find(id)->attempt : 1;
+    const QString path = QDir(dir).filePath(QStringLiteral("job-%1-%2.png").arg(id).arg(attempt));
+    m_imagePaths.insert(id, path);
+    auto *watcher = new QFutureWatcher<bool>(this);
+    connect(watcher, &QFutureWatcher<bool>::finished, this, [this, watcher, id, path, attempt] {
+        const bool saved = watcher->result();
+        watcher->deleteLater();
+        const TaskRow *row = m_model.find(id);
+        if (!row || row->attempt != attempt)
+            return;
+        if (saved)
+            m_model.setImageUrl(id, QUrl::fromLocalFile(path));
+        else
+            fail(tr("Could not save the image of job %1 to %2").arg(id).arg(path));
+    });
+    // Encoding a PNG of a few megapixels takes a while: not on the GUI thread.
+    const QByteArray rgb = result.imageRgb;
+    const int w = result.imageWidth;
+    const int h = result.imageHeight;
+    watcher->setFuture(QtConcurrent::run(backgroundPool(), [rgb, w, h, path] {
+        if (w <= 0 || h <= 0 || rgb.size() != qsizetype{w} * h * 3)
+            return false;
+        const QImage image(reinterpret_cast<const uchar *>(rgb.constData()), w, h, w * 3,
+                           QImage::Format_RGB888);
+        return image.save(path, "PNG");
+    }));
+}
+
+bool TaskController::cancel(int id)
+{
+    const TaskRow *row = m_model.find(id);
+    if (!row || isTerminal(row->state))
+        return false;
+    if (row->state == State::Queued) {
+        if (const auto it = std::find(m_queue.begin(), m_queue.end(), id); it != m_queue.end())
+            m_queue.erase(it);
+        m_retriesLeft.remove(id);
+        m_model.finish(id, State::Canceled, tr("canceled before it started"), {}, std::nullopt);
+        emit jobFinished(id, State::Canceled);
+        endBatchIfIdle();
+        return true;
+    }
+    const auto it = m_active.find(id);
+    if (it == m_active.end())
+        return false;
+    // A user's cancel is final: no automatic retry.
+    m_retriesLeft.remove(id);
+    it->second.control->requestStop(JobControl::Stop::Cancel);
+    return true;
+}
+
+bool TaskController::pause(int id)
+{
+    const auto it = m_active.find(id);
+    if (it == m_active.end())
+        return false;
+    it->second.control->requestPause(true);
+    return true;
+}
+
+bool TaskController::resume(int id)
+{
+    const auto it = m_active.find(id);
+    if (it == m_active.end())
+        return false;
+    it->second.control->requestPause(false);
+    return true;
+}
+
+bool TaskController::retry(int id)
+{
+    const TaskRow *row = m_model.find(id);
+    if (!row || !isTerminal(row->state) || row->state == State::Succeeded || m_shuttingDown)
+        return false;
+    const bool wasIdle = !hasActiveJobs();
+    m_model.requeue(id);
+    m_queue.push_back(id);
+    if (wasIdle)
+        beginBatch();
+    dispatch();
+    return true;
+}
+
+void TaskController::cancelAll()
+{
+    // Queued ones first, newest last, so nothing queued slips into a slot freed meanwhile.
+    const std::deque<int> queued = std::exchange(m_queue, {});
+    const QList<int> ids(queued.begin(), queued.end());
+    for (const int id : ids)
+        m_retriesLeft.remove(id);
+    m_model.cancelQueued(ids, m_shuttingDown ? tr("canceled: longrun is shutting down")
+                                             : tr("canceled before it started"));
+    for (const int id : ids)
+        emit jobFinished(id, State::Canceled);
+    for (auto &[id, active] : m_active) {
+        m_retriesLeft.remove(id);
+        active.control->requestStop(m_shuttingDown ? JobControl::Stop::Shutdown
+                                                   : JobControl::Stop::Cancel);
+    }
+    endBatchIfIdle();
+}
+
+int TaskController::clearFinished()
+{
+    return m_model.removeFinished();
+}
+
+void TaskController::shutdown(int deadlineMs)
+{
+    deadlineMs = std::max(0, deadlineMs);
+    if (!m_shuttingDown) {
+        m_shuttingDown = true;
+        emit shuttingDownChanged();
+        cancelAll();
+        m_shutdownTimer.start(deadlineMs);
+    } else if (m_shutdownTimer.isActive() && deadlineMs < m_shutdownTimer.remainingTime()) {
+        // Asked again, more urgently (a second Ctrl+C): shorten the wait.
+        m_shutdownTimer.start(deadlineMs);
+    }
+    checkShutdownDone();
+}
+
+void TaskController::checkShutdownDone()
+{
+    // Once: a finished shutdown stays shut; nothing new starts after it.
+    if (m_shuttingDown && m_active.empty() && !m_shutdownSignaled) {
+        m_shutdownSignaled = true;
+        m_shutdownTimer.stop();
+        // Queued so that a caller connecting right after shutdown() still hears it.
+        QMetaObject::invokeMethod(this, &TaskController::shutdownFinished, Qt::QueuedConnection);
+    }
+}
+
+void TaskController::tick()
+{
+    QList<int> ids;
+    ids.reserve(static_cast<qsizetype>(m_active.size()));
+    for (const auto &[id, active] : m_active)
+        ids << id;
+    m_model.refreshClocks(ids);
+
+    if (!m_batchClock.isValid())
+        return;
+    const qint64 nowMs = m_batchClock.elapsed();
+    const double done = m_model.batchDone();
+    const qint64 dt = nowMs - m_lastTickMs;
+    if (dt > 0) {
+        const double instant = (done - m_lastDone) * 1000.0 / static_cast<double>(dt);
+        // An exponential average over a few seconds: steady, yet it follows a change of pace.
+        m_rate = m_lastTickMs == 0 ? instant : 0.7 * m_rate + 0.3 * instant;
+        m_lastDone = done;
+        m_lastTickMs = nowMs;
+    }
+    const double remaining = m_model.batchSize() - done;
+    m_etaSeconds = !hasActiveJobs() ? 0.0 : (m_rate > 1e-9 ? remaining / m_rate : -1.0);
+    const double minutes = static_cast<double>(nowMs) / 60000.0;
+    m_throughput = minutes > 0 ? m_model.finished() / minutes : 0.0;
+    emit statsChanged();
+}
+
+} // namespace longrun

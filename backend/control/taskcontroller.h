@@ -1,0 +1,200 @@
+#pragma once
+
+// TaskController: every decision about jobs, on the GUI thread. It owns the job pool (a member,
+// never QThreadPool::globalInstance()), the TaskModel, the catalog and the queue; it starts,
+// cancels, pauses, retries, times out and shuts down. JobRunners on the pool report back through
+// an UpdateInbox that this object drains, applying each job's news to the model at most once
+// per drain.
+//
+// One instance serves the window and the CLI. The window reaches it as the QML singleton
+// `TaskController`; main() creates it first and hands it over through create().
+
+#include "models/catalogmodel.h"
+#include "models/taskfiltermodel.h"
+#include "models/taskmodel.h"
+#include "runner/jobcontrol.h"
+#include "runner/jobrunner.h"
+
+#include <QtCore/QDeadlineTimer>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QObject>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QThreadPool>
+#include <QtCore/QTimer>
+#include <QtQml/qqml.h>
+#include <QtQml/qqmlregistration.h>
+
+#include <deque>
+#include <memory>
+
+class QQmlEngine;
+class QJSEngine;
+
+namespace longrun {
+
+class TaskController : public QObject
+{
+    Q_OBJECT
+
+    Q_PROPERTY(longrun::TaskModel *model READ model CONSTANT)
+    Q_PROPERTY(longrun::TaskFilterModel *jobs READ jobs CONSTANT)
+    Q_PROPERTY(longrun::CatalogModel *catalog READ catalog CONSTANT)
+    Q_PROPERTY(int concurrency READ concurrency WRITE setConcurrency NOTIFY concurrencyChanged)
+    Q_PROPERTY(int maxConcurrency READ maxConcurrency CONSTANT)
+    Q_PROPERTY(double timeoutSeconds READ timeoutSeconds WRITE setTimeoutSeconds NOTIFY
+                   timeoutSecondsChanged)
+    Q_PROPERTY(int retries READ retries WRITE setRetries NOTIFY retriesChanged)
+    Q_PROPERTY(QString workerPath READ workerPath NOTIFY workerChanged)
+    Q_PROPERTY(double throughput READ throughput NOTIFY statsChanged)
+    Q_PROPERTY(double etaSeconds READ etaSeconds NOTIFY statsChanged)
+    Q_PROPERTY(QString etaText READ etaText NOTIFY statsChanged)
+    Q_PROPERTY(QString batchElapsedText READ batchElapsedText NOTIFY statsChanged)
+    Q_PROPERTY(bool shuttingDown READ shuttingDown NOTIFY shuttingDownChanged)
+    Q_PROPERTY(bool hasActiveJobs READ hasActiveJobs NOTIFY activeJobsChanged)
+
+public:
+    explicit TaskController(QObject *parent = nullptr);
+    ~TaskController() override;
+
+    // The QML singleton hook: returns the instance main() registered, else a new one.
+    static TaskController *create(QQmlEngine *qmlEngine, QJSEngine *jsEngine);
+    static void setInstance(TaskController *controller);
+
+    [[nodiscard]] TaskModel *model() { return &m_model; }
+    [[nodiscard]] const TaskModel &model() const { return m_model; }
+    [[nodiscard]] TaskFilterModel *jobs() { return &m_filter; }
+    [[nodiscard]] CatalogModel *catalog() { return &m_catalog; }
+    [[nodiscard]] int concurrency() const { return m_concurrency; }
+    void setConcurrency(int concurrency);
+    [[nodiscard]] int maxConcurrency() const;
+    [[nodiscard]] double timeoutSeconds() const { return m_config.timeoutMs / 1000.0; }
+    void setTimeoutSeconds(double seconds);
+    [[nodiscard]] int retries() const { return m_retries; }
+    void setRetries(int retries);
+    [[nodiscard]] QString workerPath() const { return m_config.launch.program; }
+    [[nodiscard]] const WorkerLaunch &workerLaunch() const { return m_config.launch; }
+    void setWorkerLaunch(const WorkerLaunch &launch);
+    // Where mandelbrot images are written; a private temporary folder unless set.
+    void setImageDirectory(const QString &path);
+    // Where the image of a job's current attempt is (being) written; "" if it has none.
+    [[nodiscard]] QString imagePath(int id) const;
+    // Tests shorten the escalation steps.
+    void setRunnerConfig(const RunnerConfig &config);
+    [[nodiscard]] const RunnerConfig &runnerConfig() const { return m_config; }
+    [[nodiscard]] double throughput() const { return m_throughput; }
+    [[nodiscard]] double etaSeconds() const { return m_etaSeconds; }
+    [[nodiscard]] QString etaText() const;
+    [[nodiscard]] QString batchElapsedText() const;
+    [[nodiscard]] bool shuttingDown() const { return m_shuttingDown; }
+    [[nodiscard]] bool hasActiveJobs() const { return !m_active.empty() || !m_queue.empty(); }
+    [[nodiscard]] int activeCount() const { return static_cast<int>(m_active.size()); }
+
+    // Queues jobs; returns the first new id. Checked against the catalog when it is loaded.
+    int enqueue(const QList<JobSpec> &specs);
+
+    // For QML. Each returns false (and emits errorOccurred) when it cannot do what was asked.
+    Q_INVOKABLE bool start(const QString &kind, const QVariantMap &params, int count = 1);
+    // `terminal`: run the command on a pseudo-terminal (the worker's default), so programs that
+    // draw progress only for a terminal do so; false gives it plain pipes.
+    Q_INVOKABLE bool startCommand(const QString &commandLine, const QString &workingDirectory = {},
+                                  bool terminal = true);
+    Q_INVOKABLE void loadJobsFile(const QUrl &file);
+    // A file or folder dialog's URL as the local path a job parameter expects.
+    Q_INVOKABLE static QString localPath(const QUrl &url);
+    Q_INVOKABLE bool cancel(int id);
+    Q_INVOKABLE bool pause(int id);
+    Q_INVOKABLE bool resume(int id);
+    Q_INVOKABLE bool retry(int id);
+    Q_INVOKABLE void cancelAll();
+    Q_INVOKABLE int clearFinished();
+    Q_INVOKABLE void reloadCatalog();
+    // Cancels everything, escalates, and emits shutdownFinished() once no worker is left; past
+    // the deadline, workers still running are killed outright.
+    Q_INVOKABLE void shutdown(int deadlineMs = 2500);
+
+Q_SIGNALS:
+    void concurrencyChanged();
+    void timeoutSecondsChanged();
+    void retriesChanged();
+    void workerChanged();
+    void statsChanged();
+    void shuttingDownChanged();
+    void activeJobsChanged();
+    void shutdownFinished();
+    // Exactly once when a job reaches a terminal state it keeps (a manual retry starts a new
+    // attempt that finishes once more).
+    void jobFinished(int id, longrun::State state);
+    // An attempt failed and another one is queued automatically (see retries).
+    void jobRetrying(int id, longrun::State state, const QString &error);
+    void jobsAdded(int firstId, int count);
+    void batchFinished();
+    void errorOccurred(const QString &message);
+
+private:
+    struct Active
+    {
+        int attempt = 0;
+        std::shared_ptr<JobControl> control;
+    };
+
+    // Called (queued, by name) by the UpdateInbox when runners have posted news.
+    Q_INVOKABLE void drain();
+    void dispatch();
+    void apply(RunnerUpdate &update);
+    void saveImage(int id, const JobResult &result);
+    void tick();
+    // A batch starts when jobs arrive while none is queued or running, and ends when the last
+    // one reaches a terminal state it keeps.
+    void beginBatch();
+    void endBatchIfIdle();
+    void checkShutdownDone();
+    void fail(const QString &message);
+
+    TaskModel m_model;
+    TaskFilterModel m_filter;
+    CatalogModel m_catalog;
+    QThreadPool m_pool;
+    RunnerConfig m_config;
+    std::shared_ptr<UpdateInbox> m_inbox;
+    std::deque<int> m_queue;
+    std::unordered_map<int, Active> m_active;
+    QHash<int, int> m_retriesLeft;
+    QHash<int, QString> m_imagePaths;
+    int m_nextId = 1;
+    int m_concurrency = 1;
+    int m_retries = 0;
+    bool m_shuttingDown = false;
+    bool m_shutdownSignaled = false;
+
+    QTimer m_tickTimer;
+    QTimer m_shutdownTimer;
+    QElapsedTimer m_batchClock;
+    double m_lastDone = 0.0;
+    qint64 m_lastTickMs = 0;
+    double m_rate = 0.0; // smoothed units per second
+    double m_throughput = 0.0;
+    double m_etaSeconds = -1.0;
+
+    std::unique_ptr<QTemporaryDir> m_tempImages;
+    QString m_imageDir;
+};
+
+// The QML singleton `TaskController`. Qt 6.4 builds a default-constructible singleton with
+// `new T` and ignores its create() factory (qqmlprivate.h prefers the constructor), which gave
+// QML a second controller beside main()'s. Registered through this foreign wrapper, QML calls
+// create() and shares the instance main() handed over.
+struct TaskControllerForeign
+{
+    Q_GADGET
+    QML_FOREIGN(longrun::TaskController)
+    QML_SINGLETON
+    QML_NAMED_ELEMENT(TaskController)
+
+public:
+    static TaskController *create(QQmlEngine *qmlEngine, QJSEngine *jsEngine)
+    {
+        return TaskController::create(qmlEngine, jsEngine);
+    }
+};
+
+} // namespace longrun

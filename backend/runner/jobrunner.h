@@ -1,0 +1,53 @@
+#pragma once
+
+// JobRunner runs one attempt of one job: on a pool thread it starts the worker process, sends
+// the Start request, decodes the worker's frames and posts plain values back through the
+// UpdateInbox. It owns the whole life of its child: run() does not return before the worker is
+// reaped and its process group swept, so a job can never leave a process behind (and the
+// worker's PR_SET_PDEATHSIG, tied to this thread, stays valid for as long as it matters).
+//
+// Created by TaskController on the GUI thread, deleted by the pool after run().
+
+#include "jobs/jobtypes.h"
+#include "runner/jobcontrol.h"
+#include "runner/runnerupdate.h"
+
+#include <QtCore/QRunnable>
+
+#include <memory>
+
+namespace longrun {
+
+struct RunnerConfig
+{
+    WorkerLaunch launch;
+    int cancelGraceMs = 500;    // Cancel frame -> SIGTERM
+    int termGraceMs = 500;      // SIGTERM -> SIGKILL
+    int shutdownGraceMs = 250;  // both steps when the app is quitting
+    int timeoutMs = 0;          // active (not paused) time allowed; 0 = none
+    int helloTimeoutMs = 30000; // a worker that never says hello is stuck
+    int exitAfterResultMs = 2000;
+    int flushIntervalMs = 16; // at most one update per job per frame
+};
+
+class JobRunner final : public QRunnable
+{
+public:
+    JobRunner(int jobId, int attempt, JobSpec spec, RunnerConfig config,
+              std::shared_ptr<JobControl> control, std::shared_ptr<UpdateInbox> inbox);
+
+    void run() override;
+
+private:
+    int m_jobId;
+    int m_attempt;
+    JobSpec m_spec;
+    RunnerConfig m_config;
+    std::shared_ptr<JobControl> m_control;
+    std::shared_ptr<UpdateInbox> m_inbox;
+};
+
+// "SIGSEGV (Segmentation fault)".
+[[nodiscard]] QString describeSignal(int signal);
+
+} // namespace longrun
