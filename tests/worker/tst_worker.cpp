@@ -257,6 +257,8 @@ private slots:
     void checksum();
     void checksumErrors_data();
     void checksumErrors();
+    void checksumFileChanged_data();
+    void checksumFileChanged();
     void sleepSteps();
 
     void command_data();
@@ -590,6 +592,72 @@ void tst_Worker::checksumErrors()
     QVERIFY(worker.wellFormed());
     QCOMPARE(worker.exitCode(), 1);
     QCOMPARE(worker.errorText(), message);
+}
+
+void tst_Worker::checksumFileChanged_data()
+{
+    QTest::addColumn<QString>("change");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("truncated") << "truncate"
+                               << "it was truncated from 192.0 MiB to 1.0 MiB";
+    QTest::newRow("grown") << "append"
+                           << "it grew by 4.0 KiB to 192.0 MiB";
+    QTest::newRow("written in place") << "overwrite"
+                                      << "it was written to";
+    QTest::newRow("replaced") << "replace"
+                              << "it was replaced by another file";
+    QTest::newRow("removed") << "remove"
+                             << "it was removed";
+}
+
+// The worker is stopped after its first progress report (the file half read at most), the file
+// is changed, and the worker resumes: the hash it would give is of neither version.
+void tst_Worker::checksumFileChanged()
+{
+    QFETCH(QString, change);
+    QFETCH(QString, reason);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("big.bin");
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        // Sparse: made at once, read at the speed of SHA-256 (several progress reports).
+        QVERIFY(file.resize(qint64{192} * 1024 * 1024));
+    }
+    Worker worker;
+    QVERIFY(worker.start("checksum", params({"path=" + path})));
+    QVERIFY(
+        worker.pumpUntil([&] { return !worker.all<Progress>().empty(); }, longrun::test::kHangMs));
+    QVERIFY(!worker.result() && !worker.error());
+    QCOMPARE(::kill(worker.pid(), SIGSTOP), 0);
+    if (change == "truncate") {
+        QVERIFY(QFile::resize(path, 1024 * 1024));
+    } else if (change == "append" || change == "overwrite") {
+        QFile file(path);
+        QVERIFY(file.open(change == "append" ? QIODevice::Append : QIODevice::ReadWrite));
+        QCOMPARE(file.write(QByteArray(4096, 'x')), qint64{4096});
+    } else if (change == "replace") {
+        // A new file renamed over the path: the one being read is whole, but no longer named.
+        const QString other = dir.filePath("other.bin");
+        QFile file(other);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QCOMPARE(file.write("new"), qint64{3});
+        file.close();
+        QCOMPARE(
+            ::rename(QFile::encodeName(other).constData(), QFile::encodeName(path).constData()), 0);
+    } else {
+        QVERIFY(QFile::remove(path));
+    }
+    QCOMPARE(::kill(worker.pid(), SIGCONT), 0);
+    QVERIFY(worker.waitForExit(longrun::test::kHangMs));
+    QVERIFY(worker.wellFormed());
+    QVERIFY(!worker.result());
+    QCOMPARE(worker.exitCode(), 1);
+    const QString expected =
+        "checksum: the file '" + path + "' changed while it was read (" + reason;
+    QVERIFY2(worker.errorText().startsWith(expected), qPrintable(worker.errorText()));
+    QVERIFY(worker.errorText().endsWith("); run the job again once the file is still"));
 }
 
 void tst_Worker::sleepSteps()

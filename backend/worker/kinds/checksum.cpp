@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -34,6 +35,44 @@ protocol::Error failure(const char *what, const std::string &path, int error)
 {
     return protocol::Error{std::string("checksum: ") + what + " '" + path
                            + "': " + std::strerror(error)};
+}
+
+bool sameTime(const timespec &a, const timespec &b)
+{
+    return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+// A hash of a file that changed while it was read is a hash of neither version: compares what
+// the file was when it was opened with what was read and what it is now. Only a regular file
+// can be compared so; a pipe or a device is what it streams. Returns how it changed, or "".
+std::string howItChanged(int fd, const std::string &path, const struct stat &before,
+                         std::uint64_t bytesRead)
+{
+    if (!S_ISREG(before.st_mode))
+        return {};
+    struct stat now = {};
+    if (::fstat(fd, &now) != 0)
+        return std::string("cannot stat it again: ") + std::strerror(errno);
+    const auto sizeBefore = static_cast<std::uint64_t>(before.st_size);
+    const auto sizeNow = static_cast<std::uint64_t>(now.st_size);
+    if (bytesRead < sizeBefore || sizeNow < sizeBefore)
+        return "it was truncated from " + formatBytes(sizeBefore) + " to "
+               + formatBytes(std::min(bytesRead, sizeNow));
+    if (bytesRead > sizeBefore || sizeNow > sizeBefore) {
+        const std::uint64_t sizeAfter = std::max(bytesRead, sizeNow);
+        return "it grew by " + formatBytes(sizeAfter - sizeBefore) + " to "
+               + formatBytes(sizeAfter);
+    }
+    // Renamed over or deleted: what was read is whole, but it is no longer what the path names
+    // (checked before the times, which an unlink changes too).
+    struct stat named = {};
+    if (::stat(path.c_str(), &named) != 0)
+        return "it was removed";
+    if (named.st_ino != now.st_ino || named.st_dev != now.st_dev)
+        return "it was replaced by another file";
+    if (!sameTime(now.st_mtim, before.st_mtim) || !sameTime(now.st_ctim, before.st_ctim))
+        return "it was written to";
+    return {};
 }
 
 } // namespace
@@ -79,6 +118,10 @@ Outcome runChecksum(const Args &args, Job &job)
         else
             job.progress(0.0, formatBytes(bytes) + " read");
     }
+
+    if (const std::string change = howItChanged(fd, path, info, bytes); !change.empty())
+        return protocol::Error{"checksum: the file '" + path + "' changed while it was read ("
+                               + change + "); run the job again once the file is still"};
 
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digestLength = 0;
