@@ -1,5 +1,7 @@
 #include "models/taskmodel.h"
 
+#include "jobs/actions.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -143,13 +145,13 @@ QVariant TaskModel::data(const QModelIndex &index, int role) const
     case PidRole:
         return row.pid;
     case CanCancelRole:
-        return !isTerminal(row.state);
+        return canCancel(row.state);
     case CanPauseRole:
-        return row.state == State::Running;
+        return canPause(row.state);
     case CanResumeRole:
-        return row.state == State::Paused;
+        return canResume(row.state);
     case CanRetryRole:
-        return isTerminal(row.state) && row.state != State::Succeeded;
+        return canRetry(row.state);
     case IsTerminalRole:
         return isTerminal(row.state);
     default:

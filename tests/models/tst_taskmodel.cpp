@@ -2,6 +2,8 @@
 
 #include "models/taskmodel.h"
 
+#include "jobs/actions.h"
+
 #include <QtCore/QRandomGenerator>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
@@ -153,6 +155,56 @@ private slots:
         // Two units done of three: the finished attempt still counts.
         QCOMPARE(model.batchSize(), 3);
         QVERIFY(std::abs(model.overallProgress() - 1.0 / 3.0) < 1e-12);
+    }
+
+    void actionRoles_data()
+    {
+        QTest::addColumn<State>("state");
+        QTest::addColumn<bool>("cancel");
+        QTest::addColumn<bool>("pause");
+        QTest::addColumn<bool>("resume");
+        QTest::addColumn<bool>("retry");
+        QTest::newRow("queued") << State::Queued << true << false << false << false;
+        QTest::newRow("starting") << State::Starting << true << false << false << false;
+        QTest::newRow("running") << State::Running << true << true << false << false;
+        QTest::newRow("paused") << State::Paused << true << false << true << false;
+        QTest::newRow("succeeded") << State::Succeeded << false << false << false << false;
+        QTest::newRow("failed") << State::Failed << false << false << false << true;
+        QTest::newRow("canceled") << State::Canceled << false << false << false << true;
+        QTest::newRow("timed out") << State::TimedOut << false << false << false << true;
+    }
+
+    // The roles are the rules of jobs/actions.h, which TaskController's actions follow too.
+    void actionRoles()
+    {
+        QFETCH(State, state);
+        QFETCH(bool, cancel);
+        QFETCH(bool, pause);
+        QFETCH(bool, resume);
+        QFETCH(bool, retry);
+        TaskModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.addJobs(specs(1), 1);
+        if (state != State::Queued)
+            model.setState(1, State::Starting);
+        if (state != State::Queued && state != State::Starting)
+            model.setState(1, State::Running);
+        if (state == State::Paused)
+            model.setState(1, State::Paused);
+        if (isTerminal(state))
+            model.finish(1, state, {}, {}, std::nullopt);
+        const QModelIndex idx = model.index(0);
+        QCOMPARE(idx.data(TaskModel::StateRole).value<State>(), state);
+        QCOMPARE(idx.data(TaskModel::CanCancelRole).toBool(), cancel);
+        QCOMPARE(idx.data(TaskModel::CanPauseRole).toBool(), pause);
+        QCOMPARE(idx.data(TaskModel::CanResumeRole).toBool(), resume);
+        QCOMPARE(idx.data(TaskModel::CanRetryRole).toBool(), retry);
+        QCOMPARE(idx.data(TaskModel::IsTerminalRole).toBool(), isTerminal(state));
+        QCOMPARE(canCancel(state), cancel);
+        QCOMPARE(canPause(state), pause);
+        QCOMPARE(canResume(state), resume);
+        QCOMPARE(canRetry(state), retry);
     }
 
     void seriesIsBounded()
