@@ -184,20 +184,9 @@ double TaskModel::overallProgress() const
     return m_lastOverall;
 }
 
-bool TaskModel::batchRunning() const
-{
-    return queued() + running() + paused() > 0;
-}
-
 int TaskModel::finished() const
 {
     return succeeded() + failed() + canceled() + timedOut();
-}
-
-void TaskModel::startBatchIfIdle()
-{
-    if (!batchRunning())
-        resetBatch();
 }
 
 void TaskModel::resetBatch()
@@ -207,6 +196,7 @@ void TaskModel::resetBatch()
     m_batchComplete = 0;
     m_batchPartial = 0.0;
     m_lastOverall = 0.0;
+    emit overallProgressChanged();
 }
 
 double TaskModel::batchRatio() const
@@ -251,7 +241,6 @@ void TaskModel::addJobs(const QList<JobSpec> &specs, int firstId)
 {
     if (specs.isEmpty())
         return;
-    startBatchIfIdle();
     const int first = static_cast<int>(m_rows.size());
     beginInsertRows({}, first, first + static_cast<int>(specs.size()) - 1);
     m_rows.reserve(m_rows.size() + specs.size());
@@ -415,7 +404,7 @@ void TaskModel::setImageUrl(int id, const QUrl &url)
     emitRow(r, {ImageUrlRole});
 }
 
-void TaskModel::requeue(int id)
+void TaskModel::requeue(int id, int attempt)
 {
     const int r = rowOf(id);
     if (r < 0)
@@ -423,8 +412,6 @@ void TaskModel::requeue(int id)
     TaskRow &row = m_rows[r];
     if (!isTerminal(row.state))
         return;
-    startBatchIfIdle();
-    // The finished attempt keeps its unit; the new attempt is one more unit of work.
     ++m_batchUnits;
     row.batch = m_batch;
     row.counted = 0.0;
@@ -432,7 +419,7 @@ void TaskModel::requeue(int id)
     --m_counts[static_cast<std::size_t>(row.state)];
     ++m_counts[static_cast<std::size_t>(State::Queued)];
     row.state = State::Queued;
-    ++row.attempt;
+    row.attempt = attempt;
     row.progress = 0.0;
     row.progressText.clear();
     row.startedAt = row.finishedAt = row.pausedSince = -1;
@@ -469,14 +456,8 @@ int TaskModel::removeFinished()
         removed += r - first + 1;
         r = first - 1;
     }
-    if (removed > 0) {
-        if (!batchRunning()) {
-            // Nothing left of the batch: the bar starts from zero with the next job.
-            resetBatch();
-            emit overallProgressChanged();
-        }
+    if (removed > 0)
         emit countsChanged();
-    }
     return removed;
 }
 
