@@ -52,8 +52,6 @@ QHash<int, QByteArray> TaskModel::roleNames() const
         {StateKeyRole, "stateKey"},
         {ProgressRole, "progress"},
         {ProgressTextRole, "progressText"},
-        {ElapsedRole, "elapsed"},
-        {EtaRole, "eta"},
         {ElapsedTextRole, "elapsedText"},
         {EtaTextRole, "etaText"},
         {ResultSummaryRole, "resultSummary"},
@@ -116,12 +114,6 @@ QVariant TaskModel::data(const QModelIndex &index, int role) const
         return row.progress;
     case ProgressTextRole:
         return row.progressText;
-    case ElapsedRole:
-        return static_cast<double>(elapsedMs(row)) / 1000.0;
-    case EtaRole: {
-        const qint64 eta = etaMs(row);
-        return eta < 0 ? -1.0 : static_cast<double>(eta) / 1000.0;
-    }
     case ElapsedTextRole:
         return row.startedAt < 0 ? QString() : formatDuration(elapsedMs(row));
     case EtaTextRole: {
@@ -293,7 +285,7 @@ void TaskModel::setState(int id, State state)
         return;
     changeState(row, state);
     emitRow(r, {StateRole, StateNameRole, StateKeyRole, CanCancelRole, CanPauseRole, CanResumeRole,
-                CanRetryRole, IsTerminalRole, ElapsedRole, ElapsedTextRole, EtaRole, EtaTextRole});
+                CanRetryRole, IsTerminalRole, ElapsedTextRole, EtaTextRole});
 }
 
 void TaskModel::setPid(int id, qint64 pid)
@@ -319,7 +311,7 @@ void TaskModel::applyProgress(int id, std::optional<double> progress, std::optio
         if (p > row.progress) {
             row.progress = p;
             setCounted(row, p);
-            roles << ProgressRole << EtaRole << EtaTextRole;
+            roles << ProgressRole << EtaTextRole;
         }
     }
     if (text && *text != row.progressText) {
@@ -363,9 +355,9 @@ void TaskModel::finish(int id, State terminal, const QString &error, const QStri
         row.progressText.clear();
     }
     setCounted(row, 1.0);
-    emitRow(r, {StateRole, StateNameRole, StateKeyRole, ProgressRole, ProgressTextRole, ElapsedRole,
-                ElapsedTextRole, EtaRole, EtaTextRole, ResultSummaryRole, ResultValuesRole,
-                ErrorRole, StderrTailRole, CanCancelRole, CanPauseRole, CanResumeRole, CanRetryRole,
+    emitRow(r, {StateRole, StateNameRole, StateKeyRole, ProgressRole, ProgressTextRole,
+                ElapsedTextRole, EtaTextRole, ResultSummaryRole, ResultValuesRole, ErrorRole,
+                StderrTailRole, CanCancelRole, CanPauseRole, CanResumeRole, CanRetryRole,
                 IsTerminalRole});
 }
 
@@ -465,7 +457,7 @@ void TaskModel::refreshClocks(const QList<int> &ids)
 {
     for (const int id : ids) {
         if (const int r = rowOf(id); r >= 0)
-            emitRow(r, {ElapsedRole, ElapsedTextRole, EtaRole, EtaTextRole});
+            emitRow(r, {ElapsedTextRole, EtaTextRole});
     }
 }
 

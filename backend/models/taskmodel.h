@@ -83,8 +83,6 @@ public:
         StateKeyRole,
         ProgressRole,
         ProgressTextRole,
-        ElapsedRole,
-        EtaRole,
         ElapsedTextRole,
         EtaTextRole,
         ResultSummaryRole,
