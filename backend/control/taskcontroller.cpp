@@ -1,5 +1,6 @@
 #include "control/taskcontroller.h"
 
+#include "jobs/actions.h"
 #include "system/background.h"
 
 #include <QtConcurrent/QtConcurrentRun>
@@ -48,19 +49,25 @@ TaskController::TaskController(QObject *parent)
     m_shutdownTimer.setSingleShot(true);
     connect(&m_shutdownTimer, &QTimer::timeout, this, [this] {
         // Past the deadline: no more grace for anyone.
-        for (auto &[id, active] : m_active)
-            active.control->killNow();
+        for (auto &[id, job] : m_jobs) {
+            if (job.control)
+                job.control->killNow();
+        }
     });
 }
 
 TaskController::~TaskController()
 {
     // The pool's destructor waits for its runnables: make sure none can wait long.
-    for (auto &[id, active] : m_active)
-        active.control->requestStop(JobControl::Stop::Shutdown);
+    for (auto &[id, job] : m_jobs) {
+        if (job.control)
+            job.control->requestStop(JobControl::Stop::Shutdown);
+    }
     if (!m_pool.waitForDone(1500)) {
-        for (auto &[id, active] : m_active)
-            active.control->killNow();
+        for (auto &[id, job] : m_jobs) {
+            if (job.control)
+                job.control->killNow();
+        }
         m_pool.waitForDone(-1);
     }
     if (s_instance == this)
@@ -92,7 +99,7 @@ void TaskController::setConcurrency(int concurrency)
         return;
     m_concurrency = concurrency;
     // The pool never runs more than the limit; lowering it lets running jobs finish.
-    m_pool.setMaxThreadCount(std::max(m_concurrency, static_cast<int>(m_active.size())));
+    m_pool.setMaxThreadCount(std::max(m_concurrency, m_activeCount));
     emit concurrencyChanged();
     dispatch();
 }
@@ -125,7 +132,6 @@ void TaskController::setRetries(int retries)
 void TaskController::setWorkerLaunch(const WorkerLaunch &launch)
 {
     m_config.launch = launch;
-    emit workerChanged();
 }
 
 void TaskController::setImageDirectory(const QString &path)
@@ -135,7 +141,8 @@ void TaskController::setImageDirectory(const QString &path)
 
 QString TaskController::imagePath(int id) const
 {
-    return m_imagePaths.value(id);
+    const auto it = m_jobs.find(id);
+    return it == m_jobs.end() ? QString() : it->second.imagePath;
 }
 
 void TaskController::setRunnerConfig(const RunnerConfig &config)
@@ -152,9 +159,17 @@ QString TaskController::etaText() const
     return m_etaSeconds < 0 ? QString() : formatDuration(static_cast<qint64>(m_etaSeconds * 1000));
 }
 
+qint64 TaskController::batchElapsedMs() const
+{
+    if (!m_batch.clock.isValid())
+        return -1;
+    return m_batch.running ? m_batch.clock.elapsed() : m_batch.endedMs;
+}
+
 QString TaskController::batchElapsedText() const
 {
-    return m_batchClock.isValid() ? formatDuration(m_batchClock.elapsed()) : QString();
+    const qint64 ms = batchElapsedMs();
+    return ms < 0 ? QString() : formatDuration(ms);
 }
 
 void TaskController::reloadCatalog()
@@ -171,18 +186,19 @@ int TaskController::enqueue(const QList<JobSpec> &specs)
 {
     if (specs.isEmpty() || m_shuttingDown)
         return -1;
-    const bool wasIdle = !hasActiveJobs();
+    const bool begins = !m_batch.running;
+    if (begins)
+        beginBatch();
     const int first = m_nextId;
     m_nextId += static_cast<int>(specs.size());
     m_model.addJobs(specs, first);
+    m_jobs.reserve(m_jobs.size() + static_cast<std::size_t>(specs.size()));
     for (int id = first; id < m_nextId; ++id) {
+        m_jobs.emplace(id, Job{1, nullptr, m_retries, {}});
         m_queue.push_back(id);
-        if (m_retries > 0)
-            m_retriesLeft.insert(id, m_retries);
     }
-    if (wasIdle)
-        beginBatch();
-    emit jobsAdded(first, static_cast<int>(specs.size()));
+    if (begins)
+        emit activeJobsChanged();
     dispatch();
     return first;
 }
@@ -277,22 +293,39 @@ void TaskController::loadJobsFile(const QUrl &file)
     }));
 }
 
+TaskController::Job *TaskController::findJob(int id)
+{
+    const auto it = m_jobs.find(id);
+    return it == m_jobs.end() ? nullptr : &it->second;
+}
+
+TaskController::Job *TaskController::actionable(int id, bool (*allowed)(State))
+{
+    const TaskRow *row = m_model.find(id);
+    Job *job = findJob(id);
+    return row && job && allowed(row->state) ? job : nullptr;
+}
+
 void TaskController::dispatch()
 {
-    while (!m_shuttingDown && static_cast<int>(m_active.size()) < m_concurrency
-           && !m_queue.empty()) {
+    while (!m_shuttingDown && m_activeCount < m_concurrency && !m_queue.empty()) {
         const int id = m_queue.front();
         m_queue.pop_front();
+        Job *job = findJob(id);
         const TaskRow *row = m_model.find(id);
-        if (!row || row->state != State::Queued)
+        if (!job || !row || row->state != State::Queued)
             continue;
-        Active active{row->attempt, std::make_shared<JobControl>()};
-        m_active.emplace(id, active);
+        // Copied: a receiver of the model's signals below may remove rows.
+        const JobSpec spec = row->spec;
+        job->control = std::make_shared<JobControl>();
+        ++m_activeCount;
         m_model.setState(id, State::Starting);
-        if (m_pool.maxThreadCount() < static_cast<int>(m_active.size()))
-            m_pool.setMaxThreadCount(static_cast<int>(m_active.size()));
-        m_pool.start(new JobRunner(id, row->attempt, row->spec, m_config, active.control, m_inbox));
+        if (m_pool.maxThreadCount() < m_activeCount)
+            m_pool.setMaxThreadCount(m_activeCount);
+        m_pool.start(new JobRunner(id, job->attempt, spec, m_config, job->control, m_inbox));
     }
+    // Only entries of jobs cleared meanwhile may have been left in the queue.
+    endBatchIfIdle();
 }
 
 void TaskController::drain()
@@ -306,11 +339,11 @@ void TaskController::drain()
 
 void TaskController::apply(RunnerUpdate &update)
 {
-    const auto it = m_active.find(update.jobId);
-    // News from an attempt that is no longer current is stale.
-    if (it == m_active.end() || it->second.attempt != update.attempt)
-        return;
     const int id = update.jobId;
+    Job *job = findJob(id);
+    // News from an attempt that is no longer current is stale.
+    if (!job || !job->control || job->attempt != update.attempt)
+        return;
     if (update.pid > 0)
         m_model.setPid(id, update.pid);
     if (update.state)
@@ -319,54 +352,82 @@ void TaskController::apply(RunnerUpdate &update)
         m_model.applyProgress(id, update.progress, update.progressText);
     if (!update.points.isEmpty())
         m_model.appendPoints(id, update.points);
-    if (!update.terminal)
-        return;
+    if (update.terminal)
+        finishAttempt(id, *job, update);
+}
 
-    m_active.erase(it);
+void TaskController::finishAttempt(int id, Job &job, RunnerUpdate &update)
+{
+    job.control.reset();
+    --m_activeCount;
     const State terminal = *update.terminal;
-    m_model.finish(id, terminal, update.error, update.stderrTail, update.result);
-    if (terminal == State::Succeeded && update.result && !update.result->imageRgb.isEmpty())
-        saveImage(id, *update.result);
-
     // Failures and timeouts may be retried automatically; a cancel never is.
     const bool retryable = terminal == State::Failed || terminal == State::TimedOut;
-    if (retryable && !m_shuttingDown) {
-        if (auto left = m_retriesLeft.find(id); left != m_retriesLeft.end() && *left > 0) {
-            --*left;
-            emit jobRetrying(id, terminal, update.error);
-            m_model.requeue(id);
-            m_queue.push_back(id);
-            return;
-        }
+    const bool again = retryable && !m_shuttingDown && job.retriesLeft > 0;
+    job.retriesLeft = again ? job.retriesLeft - 1 : 0;
+    if (terminal == State::Succeeded && update.result && !update.result->imageRgb.isEmpty())
+        saveImage(id, job, *update.result);
+    // Receivers run from here on, and one may clear the finished row (and its entry).
+    m_model.finish(id, terminal, update.error, update.stderrTail, update.result);
+    if (!again) {
+        jobDone(id, terminal);
+        return;
     }
-    m_retriesLeft.remove(id);
+    // Announced while the row still shows the attempt that failed.
+    emit jobRetrying(id, terminal, update.error);
+    if (Job *still = findJob(id))
+        requeue(id, *still);
+    else
+        jobDone(id, terminal); // cleared meanwhile: this attempt's state is the job's last
+}
+
+void TaskController::requeue(int id, Job &job)
+{
+    // The entry first: the model's signals below may reach a receiver that clears rows.
+    const int attempt = ++job.attempt;
+    job.imagePath.clear();
+    // Inside a batch (every automatic retry, a manual one while jobs run) the attempt is one
+    // more unit of it; only a manual retry while idle begins a batch.
+    const bool begins = !m_batch.running;
+    if (begins)
+        beginBatch();
+    m_model.requeue(id, attempt);
+    m_queue.push_back(id);
+    if (begins)
+        emit activeJobsChanged();
+}
+
+void TaskController::jobDone(int id, State terminal)
+{
+    ++m_batch.finished;
     emit jobFinished(id, terminal);
     endBatchIfIdle();
 }
 
 void TaskController::beginBatch()
 {
-    m_batchClock.start();
-    m_lastDone = 0.0;
-    m_lastTickMs = 0;
-    m_rate = 0.0;
+    m_batch = Batch{};
+    m_batch.running = true;
+    m_batch.clock.start();
     m_throughput = 0.0;
     m_etaSeconds = -1.0;
+    m_model.resetBatch();
     m_tickTimer.start();
-    emit activeJobsChanged();
 }
 
 void TaskController::endBatchIfIdle()
 {
-    if (hasActiveJobs())
+    if (!m_batch.running || hasActiveJobs())
         return;
     m_tickTimer.stop();
-    tick(); // the final figures of the batch
+    m_batch.running = false;
+    m_batch.endedMs = m_batch.clock.elapsed();
+    updateStats(m_batch.endedMs); // the final figures of the batch
     emit activeJobsChanged();
     emit batchFinished();
 }
 
-void TaskController::saveImage(int id, const JobResult &result)
+void TaskController::saveImage(int id, Job &job, const JobResult &result)
 {
     if (m_imageDir.isEmpty()) {
         if (!m_tempImages)
@@ -376,20 +437,23 @@ void TaskController::saveImage(int id, const JobResult &result)
             return;
     }
     const QString dir = m_imageDir.isEmpty() ? m_tempImages->path() : m_imageDir;
-    const int attempt = m_model.find(id) ? m_model.find(id)->attempt : 1;
+    const int attempt = job.attempt;
     const QString path = QDir(dir).filePath(QStringLiteral("job-%1-%2.png").arg(id).arg(attempt));
-    m_imagePaths.insert(id, path);
+    job.imagePath = path;
     auto *watcher = new QFutureWatcher<bool>(this);
     connect(watcher, &QFutureWatcher<bool>::finished, this, [this, watcher, id, path, attempt] {
         const bool saved = watcher->result();
         watcher->deleteLater();
-        const TaskRow *row = m_model.find(id);
-        if (!row || row->attempt != attempt)
+        // Cleared meanwhile, or a later attempt: this image is no longer the job's.
+        Job *current = findJob(id);
+        if (!current || current->attempt != attempt)
             return;
-        if (saved)
+        if (saved) {
             m_model.setImageUrl(id, QUrl::fromLocalFile(path));
-        else
+        } else {
+            current->imagePath.clear();
             fail(tr("Could not save the image of job %1 to %2").arg(id).arg(path));
+        }
     });
     // Encoding a PNG of a few megapixels takes a while: not on the GUI thread.
     const QByteArray rgb = result.imageRgb;
@@ -406,55 +470,46 @@ void TaskController::saveImage(int id, const JobResult &result)
 
 bool TaskController::cancel(int id)
 {
-    const TaskRow *row = m_model.find(id);
-    if (!row || isTerminal(row->state))
-        return false;
-    if (row->state == State::Queued) {
-        if (const auto it = std::find(m_queue.begin(), m_queue.end(), id); it != m_queue.end())
-            m_queue.erase(it);
-        m_retriesLeft.remove(id);
-        m_model.finish(id, State::Canceled, tr("canceled before it started"), {}, std::nullopt);
-        emit jobFinished(id, State::Canceled);
-        endBatchIfIdle();
-        return true;
-    }
-    const auto it = m_active.find(id);
-    if (it == m_active.end())
+    Job *job = actionable(id, canCancel);
+    if (!job)
         return false;
     // A user's cancel is final: no automatic retry.
-    m_retriesLeft.remove(id);
-    it->second.control->requestStop(JobControl::Stop::Cancel);
+    job->retriesLeft = 0;
+    if (job->control) { // starting, running or paused
+        job->control->requestStop(JobControl::Stop::Cancel);
+        return true;
+    }
+    if (const auto it = std::find(m_queue.begin(), m_queue.end(), id); it != m_queue.end())
+        m_queue.erase(it);
+    m_model.finish(id, State::Canceled, tr("canceled before it started"), {}, std::nullopt);
+    jobDone(id, State::Canceled);
     return true;
 }
 
 bool TaskController::pause(int id)
 {
-    const auto it = m_active.find(id);
-    if (it == m_active.end())
+    Job *job = actionable(id, canPause);
+    if (!job || !job->control)
         return false;
-    it->second.control->requestPause(true);
+    job->control->requestPause(true);
     return true;
 }
 
 bool TaskController::resume(int id)
 {
-    const auto it = m_active.find(id);
-    if (it == m_active.end())
+    Job *job = actionable(id, canResume);
+    if (!job || !job->control)
         return false;
-    it->second.control->requestPause(false);
+    job->control->requestPause(false);
     return true;
 }
 
 bool TaskController::retry(int id)
 {
-    const TaskRow *row = m_model.find(id);
-    if (!row || !isTerminal(row->state) || row->state == State::Succeeded || m_shuttingDown)
+    Job *job = m_shuttingDown ? nullptr : actionable(id, canRetry);
+    if (!job)
         return false;
-    const bool wasIdle = !hasActiveJobs();
-    m_model.requeue(id);
-    m_queue.push_back(id);
-    if (wasIdle)
-        beginBatch();
+    requeue(id, *job);
     dispatch();
     return true;
 }
@@ -464,23 +519,35 @@ void TaskController::cancelAll()
     // Queued ones first, newest last, so nothing queued slips into a slot freed meanwhile.
     const std::deque<int> queued = std::exchange(m_queue, {});
     const QList<int> ids(queued.begin(), queued.end());
-    for (const int id : ids)
-        m_retriesLeft.remove(id);
     m_model.cancelQueued(ids, m_shuttingDown ? tr("canceled: longrun is shutting down")
                                              : tr("canceled before it started"));
-    for (const int id : ids)
+    m_batch.finished += static_cast<int>(ids.size());
+    for (const int id : ids) {
+        if (Job *job = findJob(id))
+            job->retriesLeft = 0;
         emit jobFinished(id, State::Canceled);
-    for (auto &[id, active] : m_active) {
-        m_retriesLeft.remove(id);
-        active.control->requestStop(m_shuttingDown ? JobControl::Stop::Shutdown
-                                                   : JobControl::Stop::Cancel);
+    }
+    for (auto &[id, job] : m_jobs) {
+        if (!job.control)
+            continue;
+        job.retriesLeft = 0;
+        job.control->requestStop(m_shuttingDown ? JobControl::Stop::Shutdown
+                                                : JobControl::Stop::Cancel);
     }
     endBatchIfIdle();
 }
 
 int TaskController::clearFinished()
 {
-    return m_model.removeFinished();
+    const int removed = m_model.removeFinished();
+    if (removed == 0)
+        return 0;
+    // The terminal rows went, and what the controller knew of their jobs with them.
+    std::erase_if(m_jobs, [this](const auto &entry) { return !m_model.find(entry.first); });
+    // Nothing left of an ended batch: the bar starts from zero with the next job.
+    if (!m_batch.running)
+        m_model.resetBatch();
+    return removed;
 }
 
 void TaskController::shutdown(int deadlineMs)
@@ -501,7 +568,7 @@ void TaskController::shutdown(int deadlineMs)
 void TaskController::checkShutdownDone()
 {
     // Once: a finished shutdown stays shut; nothing new starts after it.
-    if (m_shuttingDown && m_active.empty() && !m_shutdownSignaled) {
+    if (m_shuttingDown && m_activeCount == 0 && !m_shutdownSignaled) {
         m_shutdownSignaled = true;
         m_shutdownTimer.stop();
         // Queued so that a caller connecting right after shutdown() still hears it.
@@ -512,27 +579,32 @@ void TaskController::checkShutdownDone()
 void TaskController::tick()
 {
     QList<int> ids;
-    ids.reserve(static_cast<qsizetype>(m_active.size()));
-    for (const auto &[id, active] : m_active)
-        ids << id;
+    ids.reserve(m_activeCount);
+    for (const auto &[id, job] : m_jobs) {
+        if (job.control)
+            ids << id;
+    }
     m_model.refreshClocks(ids);
+    if (m_batch.running)
+        updateStats(m_batch.clock.elapsed());
+}
 
-    if (!m_batchClock.isValid())
-        return;
-    const qint64 nowMs = m_batchClock.elapsed();
+void TaskController::updateStats(qint64 nowMs)
+{
     const double done = m_model.batchDone();
-    const qint64 dt = nowMs - m_lastTickMs;
+    const qint64 dt = nowMs - m_batch.lastTickMs;
     if (dt > 0) {
-        const double instant = (done - m_lastDone) * 1000.0 / static_cast<double>(dt);
+        const double instant = (done - m_batch.lastDone) * 1000.0 / static_cast<double>(dt);
         // An exponential average over a few seconds: steady, yet it follows a change of pace.
-        m_rate = m_lastTickMs == 0 ? instant : 0.7 * m_rate + 0.3 * instant;
-        m_lastDone = done;
-        m_lastTickMs = nowMs;
+        m_batch.rate = m_batch.lastTickMs == 0 ? instant : 0.7 * m_batch.rate + 0.3 * instant;
+        m_batch.lastDone = done;
+        m_batch.lastTickMs = nowMs;
     }
     const double remaining = m_model.batchSize() - done;
-    m_etaSeconds = !hasActiveJobs() ? 0.0 : (m_rate > 1e-9 ? remaining / m_rate : -1.0);
+    m_etaSeconds = !m_batch.running ? 0.0 : (m_batch.rate > 1e-9 ? remaining / m_batch.rate : -1.0);
+    // Only this batch's jobs: rows of earlier batches may still be listed.
     const double minutes = static_cast<double>(nowMs) / 60000.0;
-    m_throughput = minutes > 0 ? m_model.finished() / minutes : 0.0;
+    m_throughput = minutes > 0 ? m_batch.finished / minutes : 0.0;
     emit statsChanged();
 }
 

@@ -1,10 +1,15 @@
 #pragma once
 
 // TaskController: every decision about jobs, on the GUI thread. It owns the job pool (a member,
-// never QThreadPool::globalInstance()), the TaskModel, the catalog and the queue; it starts,
-// cancels, pauses, retries, times out and shuts down. JobRunners on the pool report back through
-// an UpdateInbox that this object drains, applying each job's news to the model at most once
-// per drain.
+// never QThreadPool::globalInstance()), the TaskModel, the catalog, the queue and the batch; it
+// starts, cancels, pauses, retries, times out and shuts down. JobRunners on the pool report back
+// through an UpdateInbox that this object drains, applying each job's news to the model at most
+// once per drain.
+//
+// The batch: it begins when jobs arrive (or a job is retried by hand) while nothing is queued or
+// running, and ends when the last job reaches a terminal state it keeps. A retry inside it,
+// automatic or manual, adds an attempt to it and never begins another. The model is told when
+// a batch begins; its clock, ETA and throughput are kept here.
 //
 // One instance serves the window and the CLI. The window reaches it as the QML singleton
 // `TaskController`; main() creates it first and hands it over through create().
@@ -26,6 +31,7 @@
 
 #include <deque>
 #include <memory>
+#include <unordered_map>
 
 class QQmlEngine;
 class QJSEngine;
@@ -44,9 +50,7 @@ class TaskController : public QObject
     Q_PROPERTY(double timeoutSeconds READ timeoutSeconds WRITE setTimeoutSeconds NOTIFY
                    timeoutSecondsChanged)
     Q_PROPERTY(int retries READ retries WRITE setRetries NOTIFY retriesChanged)
-    Q_PROPERTY(QString workerPath READ workerPath NOTIFY workerChanged)
     Q_PROPERTY(double throughput READ throughput NOTIFY statsChanged)
-    Q_PROPERTY(double etaSeconds READ etaSeconds NOTIFY statsChanged)
     Q_PROPERTY(QString etaText READ etaText NOTIFY statsChanged)
     Q_PROPERTY(QString batchElapsedText READ batchElapsedText NOTIFY statsChanged)
     Q_PROPERTY(bool shuttingDown READ shuttingDown NOTIFY shuttingDownChanged)
@@ -71,7 +75,6 @@ public:
     void setTimeoutSeconds(double seconds);
     [[nodiscard]] int retries() const { return m_retries; }
     void setRetries(int retries);
-    [[nodiscard]] QString workerPath() const { return m_config.launch.program; }
     [[nodiscard]] const WorkerLaunch &workerLaunch() const { return m_config.launch; }
     void setWorkerLaunch(const WorkerLaunch &launch);
     // Where mandelbrot images are written; a private temporary folder unless set.
@@ -81,18 +84,28 @@ public:
     // Tests shorten the escalation steps.
     void setRunnerConfig(const RunnerConfig &config);
     [[nodiscard]] const RunnerConfig &runnerConfig() const { return m_config; }
+    // Jobs of this batch that reached a terminal state they keep, per minute of the batch;
+    // updated once a second and when the batch ends.
     [[nodiscard]] double throughput() const { return m_throughput; }
+    // Seconds left in the batch, -1 while unknown; 0 once it ended.
     [[nodiscard]] double etaSeconds() const { return m_etaSeconds; }
     [[nodiscard]] QString etaText() const;
+    // How long the batch has run (it stops when the batch ends); -1 before the first batch.
+    [[nodiscard]] qint64 batchElapsedMs() const;
     [[nodiscard]] QString batchElapsedText() const;
+    // Jobs of this batch that reached a terminal state they keep.
+    [[nodiscard]] int batchFinishedCount() const { return m_batch.finished; }
     [[nodiscard]] bool shuttingDown() const { return m_shuttingDown; }
-    [[nodiscard]] bool hasActiveJobs() const { return !m_active.empty() || !m_queue.empty(); }
-    [[nodiscard]] int activeCount() const { return static_cast<int>(m_active.size()); }
+    [[nodiscard]] bool hasActiveJobs() const { return m_activeCount > 0 || !m_queue.empty(); }
+    [[nodiscard]] int activeCount() const { return m_activeCount; }
 
     // Queues jobs; returns the first new id. Checked against the catalog when it is loaded.
     int enqueue(const QList<JobSpec> &specs);
 
-    // For QML. Each returns false (and emits errorOccurred) when it cannot do what was asked.
+    // For QML. start(), startCommand() return false (and emit errorOccurred) when they cannot
+    // do what was asked. cancel(), pause(), resume() and retry() return false, and do nothing,
+    // exactly when the job's canCancel.. role is false (jobs/actions.h), or the job is unknown
+    // or cleared; retry() also during a shutdown.
     Q_INVOKABLE bool start(const QString &kind, const QVariantMap &params, int count = 1);
     // `terminal`: run the command on a pseudo-terminal (the worker's default), so programs that
     // draw progress only for a terminal do so; false gives it plain pipes.
@@ -116,7 +129,6 @@ Q_SIGNALS:
     void concurrencyChanged();
     void timeoutSecondsChanged();
     void retriesChanged();
-    void workerChanged();
     void statsChanged();
     void shuttingDownChanged();
     void activeJobsChanged();
@@ -126,25 +138,46 @@ Q_SIGNALS:
     void jobFinished(int id, longrun::State state);
     // An attempt failed and another one is queued automatically (see retries).
     void jobRetrying(int id, longrun::State state, const QString &error);
-    void jobsAdded(int firstId, int count);
     void batchFinished();
     void errorOccurred(const QString &message);
 
 private:
-    struct Active
+    // What the controller knows of one job, from enqueue until clearFinished removes its row.
+    struct Job
     {
-        int attempt = 0;
+        int attempt = 1;
+        // Set while an attempt is started or running, null while queued or finished.
         std::shared_ptr<JobControl> control;
+        int retriesLeft = 0; // automatic retries still allowed
+        QString imagePath;   // the current attempt's image, "" if none
+    };
+
+    struct Batch
+    {
+        bool running = false;
+        QElapsedTimer clock;
+        qint64 endedMs = -1; // the batch's length once it ended
+        int finished = 0;
+        double lastDone = 0.0;
+        qint64 lastTickMs = 0;
+        double rate = 0.0; // smoothed units per second
     };
 
     // Called (queued, by name) by the UpdateInbox when runners have posted news.
     Q_INVOKABLE void drain();
     void dispatch();
     void apply(RunnerUpdate &update);
-    void saveImage(int id, const JobResult &result);
+    void finishAttempt(int id, Job &job, RunnerUpdate &update);
+    // Queues the job's next attempt; the batch begins first when none runs.
+    void requeue(int id, Job &job);
+    // A terminal state the job keeps: counted, announced, and the batch may end.
+    void jobDone(int id, State terminal);
+    [[nodiscard]] Job *findJob(int id);
+    // The job if its row's state allows the action (jobs/actions.h), else null.
+    [[nodiscard]] Job *actionable(int id, bool (*allowed)(State));
+    void saveImage(int id, Job &job, const JobResult &result);
     void tick();
-    // A batch starts when jobs arrive while none is queued or running, and ends when the last
-    // one reaches a terminal state it keeps.
+    void updateStats(qint64 nowMs);
     void beginBatch();
     void endBatchIfIdle();
     void checkShutdownDone();
@@ -156,10 +189,9 @@ private:
     QThreadPool m_pool;
     RunnerConfig m_config;
     std::shared_ptr<UpdateInbox> m_inbox;
-    std::deque<int> m_queue;
-    std::unordered_map<int, Active> m_active;
-    QHash<int, int> m_retriesLeft;
-    QHash<int, QString> m_imagePaths;
+    std::unordered_map<int, Job> m_jobs;
+    std::deque<int> m_queue; // the order in which queued jobs start
+    int m_activeCount = 0;   // jobs with a control
     int m_nextId = 1;
     int m_concurrency = 1;
     int m_retries = 0;
@@ -168,10 +200,7 @@ private:
 
     QTimer m_tickTimer;
     QTimer m_shutdownTimer;
-    QElapsedTimer m_batchClock;
-    double m_lastDone = 0.0;
-    qint64 m_lastTickMs = 0;
-    double m_rate = 0.0; // smoothed units per second
+    Batch m_batch;
     double m_throughput = 0.0;
     double m_etaSeconds = -1.0;
 

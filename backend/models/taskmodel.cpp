@@ -1,5 +1,7 @@
 #include "models/taskmodel.h"
 
+#include "jobs/actions.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -50,8 +52,6 @@ QHash<int, QByteArray> TaskModel::roleNames() const
         {StateKeyRole, "stateKey"},
         {ProgressRole, "progress"},
         {ProgressTextRole, "progressText"},
-        {ElapsedRole, "elapsed"},
-        {EtaRole, "eta"},
         {ElapsedTextRole, "elapsedText"},
         {EtaTextRole, "etaText"},
         {ResultSummaryRole, "resultSummary"},
@@ -114,12 +114,6 @@ QVariant TaskModel::data(const QModelIndex &index, int role) const
         return row.progress;
     case ProgressTextRole:
         return row.progressText;
-    case ElapsedRole:
-        return static_cast<double>(elapsedMs(row)) / 1000.0;
-    case EtaRole: {
-        const qint64 eta = etaMs(row);
-        return eta < 0 ? -1.0 : static_cast<double>(eta) / 1000.0;
-    }
     case ElapsedTextRole:
         return row.startedAt < 0 ? QString() : formatDuration(elapsedMs(row));
     case EtaTextRole: {
@@ -143,13 +137,13 @@ QVariant TaskModel::data(const QModelIndex &index, int role) const
     case PidRole:
         return row.pid;
     case CanCancelRole:
-        return !isTerminal(row.state);
+        return canCancel(row.state);
     case CanPauseRole:
-        return row.state == State::Running;
+        return canPause(row.state);
     case CanResumeRole:
-        return row.state == State::Paused;
+        return canResume(row.state);
     case CanRetryRole:
-        return isTerminal(row.state) && row.state != State::Succeeded;
+        return canRetry(row.state);
     case IsTerminalRole:
         return isTerminal(row.state);
     default:
@@ -182,20 +176,9 @@ double TaskModel::overallProgress() const
     return m_lastOverall;
 }
 
-bool TaskModel::batchRunning() const
-{
-    return queued() + running() + paused() > 0;
-}
-
 int TaskModel::finished() const
 {
     return succeeded() + failed() + canceled() + timedOut();
-}
-
-void TaskModel::startBatchIfIdle()
-{
-    if (!batchRunning())
-        resetBatch();
 }
 
 void TaskModel::resetBatch()
@@ -205,6 +188,7 @@ void TaskModel::resetBatch()
     m_batchComplete = 0;
     m_batchPartial = 0.0;
     m_lastOverall = 0.0;
+    emit overallProgressChanged();
 }
 
 double TaskModel::batchRatio() const
@@ -249,7 +233,6 @@ void TaskModel::addJobs(const QList<JobSpec> &specs, int firstId)
 {
     if (specs.isEmpty())
         return;
-    startBatchIfIdle();
     const int first = static_cast<int>(m_rows.size());
     beginInsertRows({}, first, first + static_cast<int>(specs.size()) - 1);
     m_rows.reserve(m_rows.size() + specs.size());
@@ -302,7 +285,7 @@ void TaskModel::setState(int id, State state)
         return;
     changeState(row, state);
     emitRow(r, {StateRole, StateNameRole, StateKeyRole, CanCancelRole, CanPauseRole, CanResumeRole,
-                CanRetryRole, IsTerminalRole, ElapsedRole, ElapsedTextRole, EtaRole, EtaTextRole});
+                CanRetryRole, IsTerminalRole, ElapsedTextRole, EtaTextRole});
 }
 
 void TaskModel::setPid(int id, qint64 pid)
@@ -328,7 +311,7 @@ void TaskModel::applyProgress(int id, std::optional<double> progress, std::optio
         if (p > row.progress) {
             row.progress = p;
             setCounted(row, p);
-            roles << ProgressRole << EtaRole << EtaTextRole;
+            roles << ProgressRole << EtaTextRole;
         }
     }
     if (text && *text != row.progressText) {
@@ -372,9 +355,9 @@ void TaskModel::finish(int id, State terminal, const QString &error, const QStri
         row.progressText.clear();
     }
     setCounted(row, 1.0);
-    emitRow(r, {StateRole, StateNameRole, StateKeyRole, ProgressRole, ProgressTextRole, ElapsedRole,
-                ElapsedTextRole, EtaRole, EtaTextRole, ResultSummaryRole, ResultValuesRole,
-                ErrorRole, StderrTailRole, CanCancelRole, CanPauseRole, CanResumeRole, CanRetryRole,
+    emitRow(r, {StateRole, StateNameRole, StateKeyRole, ProgressRole, ProgressTextRole,
+                ElapsedTextRole, EtaTextRole, ResultSummaryRole, ResultValuesRole, ErrorRole,
+                StderrTailRole, CanCancelRole, CanPauseRole, CanResumeRole, CanRetryRole,
                 IsTerminalRole});
 }
 
@@ -413,7 +396,7 @@ void TaskModel::setImageUrl(int id, const QUrl &url)
     emitRow(r, {ImageUrlRole});
 }
 
-void TaskModel::requeue(int id)
+void TaskModel::requeue(int id, int attempt)
 {
     const int r = rowOf(id);
     if (r < 0)
@@ -421,8 +404,6 @@ void TaskModel::requeue(int id)
     TaskRow &row = m_rows[r];
     if (!isTerminal(row.state))
         return;
-    startBatchIfIdle();
-    // The finished attempt keeps its unit; the new attempt is one more unit of work.
     ++m_batchUnits;
     row.batch = m_batch;
     row.counted = 0.0;
@@ -430,7 +411,7 @@ void TaskModel::requeue(int id)
     --m_counts[static_cast<std::size_t>(row.state)];
     ++m_counts[static_cast<std::size_t>(State::Queued)];
     row.state = State::Queued;
-    ++row.attempt;
+    row.attempt = attempt;
     row.progress = 0.0;
     row.progressText.clear();
     row.startedAt = row.finishedAt = row.pausedSince = -1;
@@ -467,14 +448,8 @@ int TaskModel::removeFinished()
         removed += r - first + 1;
         r = first - 1;
     }
-    if (removed > 0) {
-        if (!batchRunning()) {
-            // Nothing left of the batch: the bar starts from zero with the next job.
-            resetBatch();
-            emit overallProgressChanged();
-        }
+    if (removed > 0)
         emit countsChanged();
-    }
     return removed;
 }
 
@@ -482,7 +457,7 @@ void TaskModel::refreshClocks(const QList<int> &ids)
 {
     for (const int id : ids) {
         if (const int r = rowOf(id); r >= 0)
-            emitRow(r, {ElapsedRole, ElapsedTextRole, EtaRole, EtaTextRole});
+            emitRow(r, {ElapsedTextRole, EtaTextRole});
     }
 }
 

@@ -5,11 +5,12 @@
 // The model stores and emits; TaskController decides. Every change to a row goes through one
 // of the mutators below, which emit dataChanged with the changed roles only.
 //
-// The overall progress of the batch is kept as running sums, O(1) per update: every job of the
-// batch is one unit, a terminal job (whatever its state) counts as a whole unit, a running job
-// as its own progress, which is clamped monotone. So the overall value never moves back while
-// the batch runs; only adding jobs (a retry adds a unit) or starting a new batch lowers it. The
-// batch ends when nothing is queued or running; the next job added starts a new one.
+// The overall progress of the batch is kept as running sums, O(1) per update: every attempt in
+// the batch is one unit, a terminal attempt (whatever its state) counts as a whole unit, a
+// running one as its own progress, which is clamped monotone. So the overall value never moves
+// back while the batch runs; only adding units (jobs, or a retry's new attempt) lowers it, and
+// the units done never go down. The batch belongs to TaskController, which says when one
+// begins (resetBatch); the model never starts one by itself.
 
 #include "jobs/jobtypes.h"
 
@@ -61,8 +62,6 @@ class TaskModel : public QAbstractListModel
     QML_UNCREATABLE("TaskModel is owned by TaskController")
 
     Q_PROPERTY(double overallProgress READ overallProgress NOTIFY overallProgressChanged)
-    Q_PROPERTY(int batchSize READ batchSize NOTIFY overallProgressChanged)
-    Q_PROPERTY(bool batchRunning READ batchRunning NOTIFY countsChanged)
     Q_PROPERTY(int total READ rowCount NOTIFY countsChanged)
     Q_PROPERTY(int queued READ queued NOTIFY countsChanged)
     Q_PROPERTY(int running READ running NOTIFY countsChanged)
@@ -84,8 +83,6 @@ public:
         StateKeyRole,
         ProgressRole,
         ProgressTextRole,
-        ElapsedRole,
-        EtaRole,
         ElapsedTextRole,
         EtaTextRole,
         ResultSummaryRole,
@@ -114,12 +111,12 @@ public:
     [[nodiscard]] const TaskRow *find(int id) const;
     [[nodiscard]] int rowOf(int id) const;
     [[nodiscard]] const TaskRow &at(int row) const { return m_rows.at(row); }
-    Q_INVOKABLE int idAt(int row) const;
+    [[nodiscard]] int idAt(int row) const;
     [[nodiscard]] double overallProgress() const;
+    // Units of the batch: one per attempt added since resetBatch().
     [[nodiscard]] int batchSize() const { return m_batchUnits; }
     // Units of the batch done: whole jobs finished plus the fractions of those still going.
     [[nodiscard]] double batchDone() const { return m_batchComplete + m_batchPartial; }
-    [[nodiscard]] bool batchRunning() const;
     [[nodiscard]] int count(State s) const { return m_counts[static_cast<std::size_t>(s)]; }
     [[nodiscard]] int queued() const { return count(State::Queued); }
     [[nodiscard]] int running() const { return count(State::Starting) + count(State::Running); }
@@ -135,6 +132,9 @@ public:
 
     // Changing, for the controller. Ids are increasing and rows are only ever appended or
     // removed, never reordered, so a row is found by binary search.
+    // A new, empty batch: no units, the overall value 0. Rows of older batches no longer count.
+    void resetBatch();
+    // New rows, Queued, attempt 1, each one more unit of the current batch.
     void addJobs(const QList<JobSpec> &specs, int firstId);
     void setState(int id, State state);
     void setPid(int id, qint64 pid);
@@ -145,9 +145,10 @@ public:
     void setImageUrl(int id, const QUrl &url);
     // Cancels these queued jobs at once (others are left alone), with one signal of each kind.
     void cancelQueued(const QList<int> &ids, const QString &error);
-    // A new attempt on the same row: back to Queued, one more unit in the batch.
-    void requeue(int id);
-    // Removes terminal rows. Returns how many went.
+    // A new attempt (numbered `attempt`) on the same row: back to Queued, one more unit of the
+    // current batch. The finished attempt keeps its unit.
+    void requeue(int id, int attempt);
+    // Removes terminal rows; the batch's units and sums stay. Returns how many went.
     int removeFinished();
     // Elapsed and ETA change with time alone: refresh them for these (active) jobs.
     void refreshClocks(const QList<int> &ids);
@@ -162,8 +163,6 @@ private:
     void changeState(TaskRow &row, State to, bool notify = true);
     void setCounted(TaskRow &row, double value, bool notify = true);
     [[nodiscard]] double batchRatio() const;
-    void startBatchIfIdle();
-    void resetBatch();
     void emitRow(int row, const QList<int> &roles);
 
     QList<TaskRow> m_rows;

@@ -1,5 +1,6 @@
 // TaskController + JobRunner against real worker processes: every fault mode, cancel, pause,
-// timeout, retry, races for exactly one terminal state, and shutdown leaving no process.
+// timeout, retry, races for exactly one terminal state, shutdown leaving no process, the
+// actions against the roles, and the batch's properties under random operations.
 
 #include "control/taskcontroller.h"
 #include "jobspecs.h"
@@ -7,7 +8,9 @@
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QRandomGenerator>
+#include <QtCore/QSet>
 #include <QtCore/QTemporaryDir>
+#include <QtGui/QImage>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -58,6 +61,177 @@ private:
         }
         QTRY_COMPARE_WITH_TIMEOUT(test::descendantsOf(::getpid()).size(), 0, 3000);
     }
+
+    static bool reaches(TaskController &c, int id, State state)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (row(c, id).state != state && timer.elapsed() < test::kHangMs)
+            QTest::qWait(10);
+        return row(c, id).state == state;
+    }
+
+    // A new job of `c` brought into `state` by real workers; 0 if it never got there. Queued
+    // needs a controller with one slot.
+    static int jobIn(TaskController &c, State state)
+    {
+        const JobSpec longSleep = job("sleep", {{"seconds", "30"}});
+        int id = 0;
+        switch (state) {
+        case State::Queued:
+            c.enqueue({longSleep}); // takes the only slot
+            return c.enqueue({longSleep});
+        case State::Starting:
+            return c.enqueue({longSleep}); // dispatched at once, not heard from yet
+        case State::Running:
+        case State::Paused:
+            id = c.enqueue({longSleep});
+            if (!reaches(c, id, State::Running))
+                return 0;
+            if (state == State::Paused && !(c.pause(id) && reaches(c, id, State::Paused)))
+                return 0;
+            return id;
+        case State::Succeeded:
+            id = c.enqueue({job("sleep", {{"seconds", "0"}})});
+            break;
+        case State::Failed:
+            id = c.enqueue({job("fault", {{"mode", "exit-nonzero"}, {"delay", "0"}})});
+            break;
+        case State::Canceled:
+            id = c.enqueue({longSleep});
+            c.cancel(id);
+            break;
+        case State::TimedOut:
+            c.setTimeoutSeconds(0.3);
+            id = c.enqueue({job("fault", {{"mode", "hang"}, {"delay", "0"}})});
+            break;
+        }
+        return reaches(c, id, state) ? id : 0;
+    }
+
+    // What propertiesThroughTheController() expects of the batch, checked on every change of
+    // the bar and after every step; what went wrong is collected in `violations`.
+    struct Observer
+    {
+        explicit Observer(TaskController &controller)
+            : c(controller)
+        {
+            QObject::connect(c.model(), &TaskModel::overallProgressChanged, &context,
+                             [this] { onChange(); });
+            QObject::connect(&c, &TaskController::jobFinished, &context,
+                             [this](int id, State) { onFinished(id); });
+            QObject::connect(&c, &TaskController::jobRetrying, &context,
+                             [this](int id, State, const QString &) { onRetrying(id); });
+            QObject::connect(&c, &TaskController::batchFinished, &context,
+                             [this] { onBatchEnded(); });
+        }
+
+        // Jobs were enqueued, or a job retried by hand: a batch begins if none ran.
+        void added(int units)
+        {
+            if (!inBatch) {
+                inBatch = true;
+                batchUnits = 0;
+                finishedInBatch = 0;
+            }
+            batchUnits += units;
+        }
+        void retried(int id)
+        {
+            added(1);
+            ended.remove(id);
+            ++manualRetries[id];
+        }
+
+        void onChange()
+        {
+            const TaskModel &m = *c.model();
+            const int size = m.batchSize();
+            const double done = m.batchDone();
+            const double overall = m.overallProgress();
+            if (inBatch && size < lastSize)
+                violations << QString("batch size %1 -> %2").arg(lastSize).arg(size);
+            if (inBatch && done < lastDone - 1e-9)
+                violations << QString("units done %1 -> %2").arg(lastDone).arg(done);
+            if (inBatch && size == lastSize && overall < lastOverall)
+                violations << QString("overall %1 -> %2").arg(lastOverall).arg(overall);
+            lastSize = size;
+            lastDone = done;
+            lastOverall = overall;
+        }
+
+        void onFinished(int id)
+        {
+            ++events;
+            ++finishedInBatch;
+            ++finishedSignals[id];
+            if (ended.contains(id))
+                violations << QString("job %1 finished twice").arg(id);
+            if (!inBatch)
+                violations << QString("job %1 finished outside a batch").arg(id);
+            ended.insert(id);
+        }
+
+        void onRetrying(int id)
+        {
+            ++events;
+            ++batchUnits; // the next attempt is one more unit of this batch
+            if (ended.contains(id) || !inBatch)
+                violations << QString("job %1 retried after it ended").arg(id);
+        }
+
+        void onBatchEnded()
+        {
+            check();
+            if (!inBatch)
+                violations << QString("a batch ended twice");
+            inBatch = false;
+            if (c.model()->overallProgress() != 1.0)
+                violations << QString("batch ended at %1").arg(c.model()->overallProgress());
+            const qint64 ms = c.batchElapsedMs();
+            const double expected =
+                ms > 0 ? finishedInBatch * 60000.0 / static_cast<double>(ms) : 0.0;
+            if (std::abs(c.throughput() - expected) > 1e-9 * std::max(1.0, expected))
+                violations << QString("throughput %1, expected %2 jobs in %3 ms")
+                                  .arg(c.throughput())
+                                  .arg(finishedInBatch)
+                                  .arg(ms);
+        }
+
+        // After a step: the batch's size and finished jobs are what was done to it.
+        void check()
+        {
+            onChange();
+            if (inBatch && c.model()->batchSize() != batchUnits)
+                violations << QString("batch size %1, %2 attempts")
+                                  .arg(c.model()->batchSize())
+                                  .arg(batchUnits);
+            if (inBatch && c.batchFinishedCount() != finishedInBatch)
+                violations << QString("batch finished %1, %2 signals")
+                                  .arg(c.batchFinishedCount())
+                                  .arg(finishedInBatch);
+            for (const int id : std::as_const(ended)) {
+                const TaskRow *row = c.model()->find(id);
+                if (row && !isTerminal(row->state))
+                    violations
+                        << QString("job %1 ended but is %2").arg(id).arg(stateKey(row->state));
+            }
+        }
+
+        TaskController &c;
+        bool inBatch = false;
+        int batchUnits = 0;
+        int finishedInBatch = 0;
+        int lastSize = 0;
+        double lastDone = 0.0;
+        double lastOverall = 0.0;
+        int events = 0;
+        QSet<int> ended;
+        QHash<int, int> finishedSignals;
+        QHash<int, int> manualRetries;
+        QStringList violations;
+        QObject context; // last: the connections go first
+    };
 
     std::unique_ptr<QAbstractItemModelTester> m_tester;
 
@@ -388,6 +562,210 @@ private slots:
         const int ok = c->enqueue({job("sleep", {{"seconds", "0"}})});
         QTRY_COMPARE_WITH_TIMEOUT(row(*c, ok).state, State::Succeeded, test::kHangMs);
         QVERIFY(!c->retry(ok));
+    }
+
+    // The automatic retry of the batch's last active job stays in the batch: the bar does not
+    // fall back to zero, the finished job keeps its unit, and the batch ends once.
+    void retryOfTheLastJobKeepsTheBatch()
+    {
+        auto c = makeController(1);
+        c->setRetries(1);
+        QSignalSpy batchEnded(c.get(), &TaskController::batchFinished);
+        QSignalSpy retrying(c.get(), &TaskController::jobRetrying);
+        QList<double> bar;
+        QList<int> sizes;
+        connect(c->model(), &TaskModel::overallProgressChanged, this, [&] {
+            bar << c->model()->overallProgress();
+            sizes << c->model()->batchSize();
+        });
+        const int first = c->enqueue({job("sleep", {{"seconds", "0"}}),
+                                      job("fault", {{"mode", "exit-nonzero"}, {"delay", "0"}})});
+        QTRY_COMPARE_WITH_TIMEOUT(batchEnded.count(), 1, test::kHangMs);
+        QCOMPARE(retrying.count(), 1);
+        QCOMPARE(row(*c, first).state, State::Succeeded);
+        QCOMPARE(row(*c, first + 1).attempt, 2);
+        QCOMPARE(row(*c, first + 1).state, State::Failed);
+        // Two jobs, three attempts, all done.
+        QCOMPARE(c->model()->batchSize(), 3);
+        QCOMPARE(c->model()->overallProgress(), 1.0);
+        for (qsizetype i = 1; i < bar.size(); ++i) {
+            QVERIFY2(
+                sizes.at(i) >= sizes.at(i - 1),
+                qPrintable(QString("batch size %1 -> %2").arg(sizes.at(i - 1)).arg(sizes.at(i))));
+            // Adding the retry's unit may lower the ratio; the units done never go down.
+            QVERIFY2(bar.at(i) * sizes.at(i) >= bar.at(i - 1) * sizes.at(i - 1) - 1e-9,
+                     qPrintable(QString("overall %1 -> %2").arg(bar.at(i - 1)).arg(bar.at(i))));
+        }
+        QCOMPARE(batchEnded.count(), 1);
+    }
+
+    // Throughput is this batch's finished jobs over this batch's minutes: the rows of an
+    // earlier batch, still listed, are not counted again.
+    void throughputCountsThisBatchOnly()
+    {
+        auto c = makeController(4);
+        QSignalSpy batchEnded(c.get(), &TaskController::batchFinished);
+        c->enqueue(QList<JobSpec>(8, job("sleep", {{"seconds", "0"}})));
+        QTRY_COMPARE_WITH_TIMEOUT(batchEnded.count(), 1, test::kHangMs);
+        QCOMPARE(c->batchFinishedCount(), 8);
+        const int id = c->enqueue({job("sleep", {{"seconds", "0.3"}, {"steps", "3"}})});
+        QCOMPARE(c->batchFinishedCount(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(batchEnded.count(), 2, test::kHangMs);
+        QCOMPARE(row(*c, id).state, State::Succeeded);
+        QCOMPARE(c->model()->finished(), 9); // the first batch's rows are still listed
+        QCOMPARE(c->batchFinishedCount(), 1);
+        const qint64 ms = c->batchElapsedMs();
+        QVERIFY2(ms >= 300, qPrintable(QString::number(ms)));
+        // One job in at least 0.3 s: at most 200 a minute (nine would read 1800).
+        QVERIFY(std::abs(c->throughput() - 60000.0 / static_cast<double>(ms)) < 1e-9);
+        QVERIFY2(c->throughput() <= 200.0, qPrintable(QString::number(c->throughput())));
+        QCOMPARE(c->etaSeconds(), 0.0);
+        // The batch's clock stopped with it.
+        QCOMPARE(c->batchElapsedMs(), ms);
+    }
+
+    void actionsFollowTheRoles_data()
+    {
+        QTest::addColumn<State>("state");
+        QTest::addColumn<QString>("action");
+        for (int s = 0; s < kStateCount; ++s) {
+            for (const char *action : {"cancel", "pause", "resume", "retry"}) {
+                const State state = static_cast<State>(s);
+                QTest::addRow("%s %s", qPrintable(stateKey(state)), action) << state << action;
+            }
+        }
+    }
+
+    // Every action is refused, and changes nothing, exactly when its role says so; where it is
+    // accepted it does what it says.
+    void actionsFollowTheRoles()
+    {
+        QFETCH(State, state);
+        QFETCH(QString, action);
+        auto c = makeController(state == State::Queued ? 1 : 2);
+        const int id = jobIn(*c, state);
+        QVERIFY(id > 0);
+        QCOMPARE(row(*c, id).state, state);
+        const int role = action == u"cancel"   ? TaskModel::CanCancelRole
+                         : action == u"pause"  ? TaskModel::CanPauseRole
+                         : action == u"resume" ? TaskModel::CanResumeRole
+                                               : TaskModel::CanRetryRole;
+        const bool offered = c->model()->index(c->model()->rowOf(id)).data(role).toBool();
+        const int attempt = row(*c, id).attempt;
+        QSignalSpy finished(c.get(), &TaskController::jobFinished);
+        const bool accepted = action == u"cancel"   ? c->cancel(id)
+                              : action == u"pause"  ? c->pause(id)
+                              : action == u"resume" ? c->resume(id)
+                                                    : c->retry(id);
+        QCOMPARE(accepted, offered);
+        if (!accepted) {
+            QCOMPARE(row(*c, id).state, state);
+            QCOMPARE(row(*c, id).attempt, attempt);
+            QCOMPARE(finished.count(), 0);
+        } else if (action == u"cancel") {
+            QTRY_COMPARE_WITH_TIMEOUT(row(*c, id).state, State::Canceled, test::kHangMs);
+        } else if (action == u"pause") {
+            QTRY_COMPARE_WITH_TIMEOUT(row(*c, id).state, State::Paused, test::kHangMs);
+        } else if (action == u"resume") {
+            QTRY_COMPARE_WITH_TIMEOUT(row(*c, id).state, State::Running, test::kHangMs);
+        } else {
+            QCOMPARE(row(*c, id).attempt, attempt + 1);
+            QVERIFY(!isTerminal(row(*c, id).state));
+        }
+        // Unknown jobs are refused by all.
+        QVERIFY(!c->cancel(9999) && !c->pause(9999) && !c->resume(9999) && !c->retry(9999));
+        c->cancelAll();
+        QVERIFY(waitIdle(*c));
+    }
+
+    // The image path names the current attempt's file, and goes with the row.
+    void imagePathFollowsTheAttempt()
+    {
+        QTemporaryDir images;
+        auto c = makeController(1);
+        c->setImageDirectory(images.path());
+        const int blocker = c->enqueue({job("sleep", {{"seconds", "30"}})});
+        const int id = c->enqueue({job("mandelbrot", {{"width", "32"}, {"height", "24"}})});
+        QVERIFY(c->cancel(id)); // canceled before it started: no image
+        QCOMPARE(c->imagePath(id), QString());
+        QVERIFY(c->cancel(blocker));
+        QTRY_COMPARE_WITH_TIMEOUT(row(*c, blocker).state, State::Canceled, test::kHangMs);
+        QVERIFY(c->retry(id));
+        QCOMPARE(c->imagePath(id), QString()); // the new attempt has made none yet
+        QTRY_VERIFY_WITH_TIMEOUT(row(*c, id).imageUrl.isLocalFile(), test::kHangMs);
+        const QString expected = QDir(images.path()).filePath(QString("job-%1-2.png").arg(id));
+        QCOMPARE(c->imagePath(id), expected);
+        QCOMPARE(row(*c, id).imageUrl, QUrl::fromLocalFile(expected));
+        QCOMPARE(QImage(expected).size(), QSize(32, 24));
+
+        QCOMPARE(c->clearFinished(), 2);
+        QCOMPARE(c->imagePath(id), QString());
+        // A cleared job is gone for every action too.
+        QVERIFY(!c->retry(id));
+        QVERIFY(!c->retry(blocker));
+    }
+
+    void propertiesThroughTheController_data()
+    {
+        QTest::addColumn<int>("seed");
+        for (int seed = 1; seed <= 6; ++seed)
+            QTest::addRow("seed %d", seed) << seed;
+    }
+
+    // Random enqueues of short sleep and failing jobs (retried automatically), manual retries,
+    // cancels and clears, against real workers. After every step and on every change of the
+    // bar: while a batch runs, the units done and the batch size never go down and the bar
+    // falls only when units are added; the batch counts every attempt; each batch's
+    // throughput counts its own finished jobs; every job ends once per attempt chain.
+    void propertiesThroughTheController()
+    {
+        QFETCH(int, seed);
+        QRandomGenerator random(static_cast<quint32>(seed));
+        auto c = makeController(3);
+        c->setRetries(1 + seed % 2);
+        Observer o(*c);
+        QList<int> ids;
+        const auto pick = [&] {
+            return ids.at(static_cast<qsizetype>(random.bounded(static_cast<quint32>(ids.size()))));
+        };
+        for (int step = 0; step < 30; ++step) {
+            const int op = random.bounded(10);
+            if (op < 3 && ids.size() < 30) {
+                QList<JobSpec> specs;
+                for (int i = 0, n = 1 + random.bounded(3); i < n; ++i)
+                    specs << (random.bounded(3) == 0
+                                  ? job("fault", {{"mode", "exit-nonzero"}, {"delay", "0.02"}})
+                                  : job("sleep",
+                                        {{"seconds",
+                                          QString::number(0.02 + random.bounded(10) / 100.0)},
+                                         {"steps", "3"}}));
+                const int first = c->enqueue(specs);
+                o.added(static_cast<int>(specs.size()));
+                for (int id = first; id < first + specs.size(); ++id)
+                    ids << id;
+            } else if (op == 3 && !ids.isEmpty()) {
+                c->cancel(pick());
+            } else if (op == 4 && !ids.isEmpty()) {
+                const int id = pick();
+                if (c->retry(id))
+                    o.retried(id);
+            } else if (op == 5) {
+                c->clearFinished();
+            } else if (c->hasActiveJobs()) {
+                const int before = o.events;
+                QTRY_VERIFY_WITH_TIMEOUT(o.events > before, test::kHangMs);
+            }
+            o.check();
+            QVERIFY2(o.violations.isEmpty(), qPrintable(o.violations.join('\n')));
+        }
+        QVERIFY(waitIdle(*c));
+        o.check();
+        QVERIFY2(o.violations.isEmpty(), qPrintable(o.violations.join('\n')));
+        for (const int id : ids) {
+            QVERIFY2(o.ended.contains(id), qPrintable(QString("job %1 never ended").arg(id)));
+            QCOMPARE(o.finishedSignals.value(id), 1 + o.manualRetries.value(id));
+        }
+        expectNoProcessLeft(*c);
     }
 
     void exactlyOneTerminalState_data()

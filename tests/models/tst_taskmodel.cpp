@@ -2,6 +2,8 @@
 
 #include "models/taskmodel.h"
 
+#include "jobs/actions.h"
+
 #include <QtCore/QRandomGenerator>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
@@ -72,7 +74,7 @@ private slots:
         model.finish(10, State::Failed, QStringLiteral("boom"), QStringLiteral("tail"),
                      std::nullopt);
         QCOMPARE(model.index(0).data(TaskModel::CanRetryRole).toBool(), true);
-        model.requeue(10);
+        model.requeue(10, 2);
         QCOMPARE(model.index(0).data(TaskModel::AttemptRole).toInt(), 2);
         QCOMPARE(model.index(0).data(TaskModel::ErrorRole).toString(), QString());
         QCOMPARE(model.queued(), 2);
@@ -129,8 +131,10 @@ private slots:
         // batch shows 100%, and anything waiting for 1.0 sees it.
         QVERIFY2(model.overallProgress() == 1.0,
                  qPrintable(QString::number(model.overallProgress(), 'g', 17)));
-        QVERIFY(!model.batchRunning());
-        // A new batch starts from zero; adding to a running batch lowers the bar only by adding.
+        QCOMPARE(model.queued() + model.running() + model.paused(), 0);
+        // A new batch (the controller says when) starts from zero; adding to a running batch
+        // lowers the bar only by adding.
+        model.resetBatch();
         model.addJobs(specs(2), 1000);
         QCOMPARE(model.overallProgress(), 0.0);
         QCOMPARE(model.batchSize(), 2);
@@ -149,10 +153,151 @@ private slots:
         model.addJobs(specs(2), 1);
         model.finish(1, State::Failed, QStringLiteral("x"), {}, std::nullopt);
         QCOMPARE(model.overallProgress(), 0.5);
-        model.requeue(1);
+        model.requeue(1, 2);
         // Two units done of three: the finished attempt still counts.
         QCOMPARE(model.batchSize(), 3);
         QVERIFY(std::abs(model.overallProgress() - 1.0 / 3.0) < 1e-12);
+    }
+
+    // Whatever the controller retries, the model stays in the batch it was told about: a
+    // requeue after the last job finished adds a unit and keeps the finished ones.
+    void requeueNeverStartsABatch()
+    {
+        TaskModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.addJobs(specs(2), 1);
+        model.finish(1, State::Succeeded, {}, {}, std::nullopt);
+        model.finish(2, State::Failed, QStringLiteral("x"), {}, std::nullopt);
+        QCOMPARE(model.overallProgress(), 1.0);
+        model.requeue(2, 2);
+        QCOMPARE(model.batchSize(), 3);
+        QCOMPARE(model.batchDone(), 2.0);
+        QVERIFY(std::abs(model.overallProgress() - 2.0 / 3.0) < 1e-12);
+        QCOMPARE(model.find(2)->attempt, 2);
+        model.setState(2, State::Starting);
+        model.finish(2, State::Failed, QStringLiteral("x"), {}, std::nullopt);
+        QVERIFY(model.overallProgress() == 1.0);
+
+        // Clearing rows leaves the batch's sums alone; only resetBatch() empties it.
+        QCOMPARE(model.removeFinished(), 2);
+        QVERIFY(model.overallProgress() == 1.0);
+        QCOMPARE(model.batchSize(), 3);
+        QSignalSpy overall(&model, &TaskModel::overallProgressChanged);
+        model.resetBatch();
+        QCOMPARE(overall.count(), 1);
+        QCOMPARE(model.overallProgress(), 0.0);
+        QCOMPARE(model.batchSize(), 0);
+        QCOMPARE(model.batchDone(), 0.0);
+    }
+
+    void actionRoles_data()
+    {
+        QTest::addColumn<State>("state");
+        QTest::addColumn<bool>("cancel");
+        QTest::addColumn<bool>("pause");
+        QTest::addColumn<bool>("resume");
+        QTest::addColumn<bool>("retry");
+        QTest::newRow("queued") << State::Queued << true << false << false << false;
+        QTest::newRow("starting") << State::Starting << true << false << false << false;
+        QTest::newRow("running") << State::Running << true << true << false << false;
+        QTest::newRow("paused") << State::Paused << true << false << true << false;
+        QTest::newRow("succeeded") << State::Succeeded << false << false << false << false;
+        QTest::newRow("failed") << State::Failed << false << false << false << true;
+        QTest::newRow("canceled") << State::Canceled << false << false << false << true;
+        QTest::newRow("timed out") << State::TimedOut << false << false << false << true;
+    }
+
+    // The roles are the rules of jobs/actions.h, which TaskController's actions follow too.
+    void actionRoles()
+    {
+        QFETCH(State, state);
+        QFETCH(bool, cancel);
+        QFETCH(bool, pause);
+        QFETCH(bool, resume);
+        QFETCH(bool, retry);
+        TaskModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.addJobs(specs(1), 1);
+        if (state != State::Queued)
+            model.setState(1, State::Starting);
+        if (state != State::Queued && state != State::Starting)
+            model.setState(1, State::Running);
+        if (state == State::Paused)
+            model.setState(1, State::Paused);
+        if (isTerminal(state))
+            model.finish(1, state, {}, {}, std::nullopt);
+        const QModelIndex idx = model.index(0);
+        QCOMPARE(idx.data(TaskModel::StateRole).value<State>(), state);
+        QCOMPARE(idx.data(TaskModel::CanCancelRole).toBool(), cancel);
+        QCOMPARE(idx.data(TaskModel::CanPauseRole).toBool(), pause);
+        QCOMPARE(idx.data(TaskModel::CanResumeRole).toBool(), resume);
+        QCOMPARE(idx.data(TaskModel::CanRetryRole).toBool(), retry);
+        QCOMPARE(idx.data(TaskModel::IsTerminalRole).toBool(), isTerminal(state));
+        QCOMPARE(canCancel(state), cancel);
+        QCOMPARE(canPause(state), pause);
+        QCOMPARE(canResume(state), resume);
+        QCOMPARE(canRetry(state), retry);
+    }
+
+    void unitsDoneNeverDecrease_data()
+    {
+        QTest::addColumn<int>("seed");
+        for (int seed = 1; seed <= 6; ++seed)
+            QTest::addRow("seed %d", seed) << seed;
+    }
+
+    // Random progress, finishes and requeues (new attempts): every attempt is a unit of the
+    // batch, the units done never go down, and the bar falls only when a unit is added.
+    void unitsDoneNeverDecrease()
+    {
+        QFETCH(int, seed);
+        QRandomGenerator random(static_cast<quint32>(seed));
+        TaskModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        const int n = 20;
+        model.addJobs(specs(n), 1);
+        for (int id = 1; id <= n; ++id) {
+            model.setState(id, State::Starting);
+            model.setState(id, State::Running);
+        }
+        const State terminals[] = {State::Succeeded, State::Failed, State::Canceled,
+                                   State::TimedOut};
+        int units = n;
+        double lastDone = 0.0;
+        double lastOverall = 0.0;
+        for (int step = 0; step < 1500; ++step) {
+            const int id = 1 + static_cast<int>(random.bounded(n));
+            const TaskRow &row = *model.find(id);
+            const int sizeBefore = model.batchSize();
+            if (isTerminal(row.state)) {
+                if (random.bounded(4) == 0) {
+                    model.requeue(id, row.attempt + 1);
+                    ++units;
+                    model.setState(id, State::Starting);
+                    model.setState(id, State::Running);
+                }
+            } else if (random.bounded(10) == 0) {
+                model.finish(id, terminals[random.bounded(4)], {}, {}, std::nullopt);
+            } else {
+                model.applyProgress(id, random.generateDouble() * 1.2 - 0.1, std::nullopt);
+            }
+            QCOMPARE(model.batchSize(), units);
+            const double done = model.batchDone();
+            const double overall = model.overallProgress();
+            QVERIFY2(done >= lastDone - 1e-9,
+                     qPrintable(QString("%1 < %2 at step %3").arg(done).arg(lastDone).arg(step)));
+            if (model.batchSize() == sizeBefore)
+                QVERIFY2(overall >= lastOverall, qPrintable(QString("step %1").arg(step)));
+            QVERIFY(std::abs(overall - done / units) < 1e-9);
+            lastDone = done;
+            lastOverall = overall;
+        }
+        for (int id = 1; id <= n; ++id)
+            model.finish(id, State::Canceled, {}, {}, std::nullopt);
+        QVERIFY(model.overallProgress() == 1.0);
     }
 
     void seriesIsBounded()
