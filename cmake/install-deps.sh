@@ -8,6 +8,8 @@ packages=(
     g++ cmake ninja-build ccache pkg-config git clang-format
     # libraries
     qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools libcereal-dev libssl-dev
+    # Qt SQL's SQLite driver (the history store) and the sqlite3 shell the tests read it with
+    libqt6sql6-sqlite sqlite3
     # QML runtime modules that Debian splits out of qt6-declarative-dev
     qml6-module-qtquick qml6-module-qtqml qml6-module-qtqml-models
     qml6-module-qtqml-workerscript qml6-module-qtquick-controls

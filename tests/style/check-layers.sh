@@ -16,19 +16,20 @@ forbid() {
         status=1
     fi
 }
-engine='["<](jobs|runner|control|models|cli|system)/'
+engine='["<](jobs|runner|control|models|cli|store|system)/'
 forbid protocol '<Q' 'Qt'
 forbid protocol "$engine" 'the engine'
 forbid worker '<Q' 'Qt'
 forbid worker "$engine" 'the engine'
-forbid system '"(jobs|runner|control|models|cli)/' 'the engine (system is the bottom of it)'
-forbid jobs '"(runner|control|models|cli)/' 'runner, control, models or cli'
-forbid runner '"(control|models|cli)/' 'control, models or cli'
-forbid models '"(runner|control|cli)/' 'runner, control or cli'
+forbid system '"(jobs|runner|control|models|cli|store)/' 'the engine (system is the bottom of it)'
+forbid jobs '"(runner|control|models|cli|store)/' 'runner, control, models, store or cli'
+forbid runner '"(control|models|cli|store)/' 'control, models, store or cli'
+forbid models '"(runner|control|cli|store)/' 'runner, control, store or cli'
+forbid store '"(runner|control|models|cli)/' 'runner, control, models or cli'
 forbid control '"cli/' 'cli'
 # Every engine header is included by its folder (protocol's by name), so the graph above is
 # the whole graph.
-for dir in jobs runner control models cli system; do
+for dir in jobs runner control models cli store system; do
     bare=$(grep -rnE --include='*.h' --include='*.cpp' '^#include "[a-z]+\.h"' "$dir" \
         | grep -vE '\.moc"|"(framing|messages|params)\.h"' || true)
     if [[ -n "$bare" ]]; then

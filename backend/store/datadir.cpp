@@ -1,0 +1,100 @@
+#include "store/datadir.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QStandardPaths>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace longrun {
+
+namespace {
+
+QString systemError(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+// lstat: a symlink in place of the folder is refused, not followed.
+std::optional<QString> checkFolder(const QByteArray &path)
+{
+    struct stat info = {};
+    if (::lstat(path.constData(), &info) != 0)
+        return systemError(errno);
+    if (S_ISLNK(info.st_mode))
+        return QStringLiteral("it is a symbolic link");
+    if (!S_ISDIR(info.st_mode))
+        return QStringLiteral("it is not a folder");
+    if (info.st_uid != ::geteuid())
+        return QStringLiteral("it belongs to another user (uid %1)").arg(info.st_uid);
+    if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        return QStringLiteral("group or others can write to it (mode %1; chmod 700 it)")
+            .arg(info.st_mode & 07777, 4, 8, QLatin1Char('0'));
+    return std::nullopt;
+}
+
+// Like `mkdir -p -m 700`: each missing folder is made owner-only (mkdir's mode is masked by
+// the umask, hence the chmod); folders that exist are left as they are.
+bool makePrivatePath(const QString &absolute, QString *error)
+{
+    QStringList missing;
+    for (QString dir = absolute; !QFileInfo::exists(dir); dir = QFileInfo(dir).path()) {
+        missing.prepend(dir);
+        if (QFileInfo(dir).isRoot())
+            break;
+    }
+    for (const QString &dir : std::as_const(missing)) {
+        const QByteArray native = QFile::encodeName(dir);
+        if (::mkdir(native.constData(), 0700) == 0) {
+            ::chmod(native.constData(), 0700);
+        } else if (errno != EEXIST) {
+            *error = QStringLiteral("cannot create the data folder '%1': %2")
+                         .arg(dir, systemError(errno));
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+QString defaultDataDirectory()
+{
+    // AppDataLocation is $XDG_DATA_HOME/<app> (~/.local/share/longrun) with no organisation set.
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (dir.isEmpty())
+        dir = QDir::home().filePath(QStringLiteral(".local/share"));
+    return QDir(dir).filePath(QStringLiteral("longrun"));
+}
+
+std::optional<QString> prepareDataDirectory(const QString &path, QString *error)
+{
+    const QString absolute = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+    if (!makePrivatePath(absolute, error))
+        return std::nullopt;
+    if (const auto problem = checkFolder(QFile::encodeName(absolute))) {
+        *error = QStringLiteral("refusing the data folder '%1': %2").arg(absolute, *problem);
+        return std::nullopt;
+    }
+    return absolute;
+}
+
+bool createPrivateFile(const QString &path, QString *error)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(),
+                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        *error = QStringLiteral("cannot create '%1': %2").arg(path, systemError(errno));
+        return false;
+    }
+    ::fchmod(fd, 0600);
+    ::close(fd);
+    return true;
+}
+
+} // namespace longrun

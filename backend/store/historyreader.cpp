@@ -1,0 +1,107 @@
+#include "store/historyreader.h"
+
+#include "store/jobjson.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtSql/QSqlDatabase>
+#include <QtSql/QSqlError>
+#include <QtSql/QSqlQuery>
+
+namespace longrun {
+
+HistoryReader::HistoryReader()
+    : m_connection(QStringLiteral("longrun-reader-%1").arg(reinterpret_cast<quintptr>(this)))
+{}
+
+HistoryReader::~HistoryReader()
+{
+    if (!QSqlDatabase::contains(m_connection))
+        return;
+    QSqlDatabase::database(m_connection, false).close();
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+bool HistoryReader::open(const QString &dataDir, QString *error)
+{
+    const QString path = QDir(dataDir).filePath(QStringLiteral("history.db"));
+    if (!QFileInfo(path).isFile()) {
+        *error = QStringLiteral("no history in '%1' yet").arg(dataDir);
+        return false;
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=10000"));
+    QSqlQuery check(db);
+    if (!db.open() || !check.exec(QStringLiteral("SELECT count(*) FROM runs"))) {
+        *error = QStringLiteral("cannot read the history '%1': %2")
+                     .arg(path, check.lastError().isValid() ? check.lastError().text()
+                                                            : db.lastError().text());
+        return false;
+    }
+    return true;
+}
+
+std::optional<qint64> HistoryReader::lastRun(qint64 except)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("SELECT max(id) FROM runs WHERE id <> ?"));
+    query.addBindValue(except);
+    if (!query.exec() || !query.next() || query.value(0).isNull())
+        return std::nullopt;
+    return query.value(0).toLongLong();
+}
+
+bool HistoryReader::hasRun(qint64 runId)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("SELECT 1 FROM runs WHERE id = ?"));
+    query.addBindValue(runId);
+    return query.exec() && query.next();
+}
+
+QList<StoredJob> HistoryReader::jobsOfRun(qint64 runId)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral(
+        "SELECT id, run_id, seq, kind, params, state, attempts, added_at, finished_at, summary,"
+        " error FROM jobs WHERE run_id = ? ORDER BY seq"));
+    query.addBindValue(runId);
+    QList<StoredJob> jobs;
+    if (!query.exec())
+        return jobs;
+    while (query.next()) {
+        const std::optional<QList<JobParam>> params = paramsFromJson(query.value(4).toString());
+        if (!params || query.value(3).toString().isEmpty()) {
+            ++m_skipped;
+            continue;
+        }
+        StoredJob job;
+        job.id = query.value(0).toLongLong();
+        job.runId = query.value(1).toLongLong();
+        job.seq = query.value(2).toInt();
+        job.spec = JobSpec{query.value(3).toString(), *params};
+        job.state = query.value(5).toString();
+        job.attempts = query.value(6).toInt();
+        job.addedAt = query.value(7).toLongLong();
+        job.finishedAt = query.value(8).toLongLong();
+        job.summary = query.value(9).toString();
+        job.error = query.value(10).toString();
+        jobs << job;
+    }
+    return jobs;
+}
+
+QList<StoredJob> jobsToResume(const QList<StoredJob> &jobs)
+{
+    QList<StoredJob> out;
+    for (const StoredJob &job : jobs) {
+        // Canceled with no attempt: it never ran (canceled while queued, or at shutdown).
+        const bool neverStarted = job.state == u"canceled" && job.attempts == 0;
+        if (job.state == u"interrupted" || neverStarted)
+            out << job;
+    }
+    return out;
+}
+
+} // namespace longrun

@@ -1,0 +1,43 @@
+#pragma once
+
+// HistoryReader: reads the history back (--resume, `longrun history`), on whichever single
+// thread creates it, through a read-only connection of its own. What it reads is untrusted (a
+// file edited by hand): a row that does not parse is skipped and counted, never a crash.
+
+#include "store/storeevent.h"
+
+#include <QtCore/QString>
+
+#include <optional>
+
+namespace longrun {
+
+class HistoryReader final
+{
+public:
+    HistoryReader();
+    ~HistoryReader();
+    HistoryReader(const HistoryReader &) = delete;
+    HistoryReader &operator=(const HistoryReader &) = delete;
+
+    // Opens `dataDir`'s history; false with the reason (no history there yet is a reason too).
+    bool open(const QString &dataDir, QString *error);
+
+    // The newest run other than `except` (the caller's own), if any.
+    [[nodiscard]] std::optional<qint64> lastRun(qint64 except = 0);
+    [[nodiscard]] bool hasRun(qint64 runId);
+    // Every job of a run, in its order.
+    [[nodiscard]] QList<StoredJob> jobsOfRun(qint64 runId);
+    // Rows skipped because they did not parse, since open().
+    [[nodiscard]] int skipped() const { return m_skipped; }
+
+private:
+    QString m_connection;
+    int m_skipped = 0;
+};
+
+// What --resume reruns of a run: the jobs that were interrupted or never started (canceled
+// before they ran); never one that succeeded.
+[[nodiscard]] QList<StoredJob> jobsToResume(const QList<StoredJob> &jobs);
+
+} // namespace longrun

@@ -1,0 +1,111 @@
+#include "store/historystore.h"
+
+#include "store/storewriter.h"
+
+#include <QtCore/QEventLoop>
+#include <QtCore/QTimer>
+
+namespace longrun {
+
+HistoryStore::HistoryStore(QObject *parent)
+    : QObject(parent)
+{
+    m_thread.setObjectName(QStringLiteral("longrun-store"));
+}
+
+HistoryStore::~HistoryStore()
+{
+    if (!m_started)
+        return;
+    flush(5000);
+    QMetaObject::invokeMethod(m_writer, "close", Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+    delete m_writer;
+}
+
+void HistoryStore::open(const QString &dataDir, const QString &origin, qint64 resumedFrom)
+{
+    if (m_started)
+        return;
+    m_started = true;
+    m_dataDir = dataDir;
+    m_writer = new StoreWriter;
+    m_inbox = std::make_shared<StoreInbox>(m_writer, "drain");
+    m_writer->setInbox(m_inbox);
+    m_writer->moveToThread(&m_thread);
+    connect(m_writer, &StoreWriter::opened, this, &HistoryStore::onOpened);
+    connect(m_writer, &StoreWriter::committedUpTo, this, &HistoryStore::onCommitted);
+    connect(m_writer, &StoreWriter::failed, this, &HistoryStore::onFailed);
+    m_thread.start();
+    QMetaObject::invokeMethod(m_writer, "open", Qt::QueuedConnection, Q_ARG(QString, dataDir),
+                              Q_ARG(QString, origin), Q_ARG(qint64, resumedFrom));
+}
+
+bool HistoryStore::openAndWait(const QString &dataDir, const QString &origin, qint64 resumedFrom)
+{
+    QEventLoop loop;
+    connect(this, &HistoryStore::opened, &loop, &QEventLoop::quit);
+    open(dataDir, origin, resumedFrom);
+    loop.exec();
+    return m_on;
+}
+
+void HistoryStore::record(StoreEvent event, std::function<void()> then)
+{
+    if (!m_started) {
+        if (then)
+            then();
+        return;
+    }
+    m_lastPosted = m_inbox->post(std::move(event));
+    if (then)
+        m_waiting.emplace_back(m_lastPosted, std::move(then));
+}
+
+bool HistoryStore::flush(int timeoutMs)
+{
+    if (!m_started || m_lastCommitted >= m_lastPosted)
+        return true;
+    QEventLoop loop;
+    QTimer timer;
+    timer.setSingleShot(true);
+    connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
+    // On this thread, after onCommitted() has counted it (a signal of the writer's own could
+    // have been emitted before this loop was listening).
+    const auto progress = connect(this, &HistoryStore::committed, &loop, [this, &loop] {
+        if (m_lastCommitted >= m_lastPosted)
+            loop.quit();
+    });
+    timer.start(timeoutMs);
+    loop.exec();
+    disconnect(progress);
+    return m_lastCommitted >= m_lastPosted;
+}
+
+void HistoryStore::onOpened(qint64 runId, const QString &error, const QStringList &notices)
+{
+    m_runId = runId;
+    m_on = runId > 0;
+    emit opened(runId, error, notices);
+}
+
+void HistoryStore::onCommitted(quint64 last)
+{
+    m_lastCommitted = std::max(m_lastCommitted, last);
+    // `then` may record more (a retry queues its next attempt): take each before running it.
+    while (!m_waiting.empty() && m_waiting.front().first <= m_lastCommitted) {
+        std::function<void()> then = std::move(m_waiting.front().second);
+        m_waiting.pop_front();
+        then();
+    }
+    emit committed();
+}
+
+void HistoryStore::onFailed(const QString &message)
+{
+    m_on = false;
+    emit failed(message);
+}
+
+} // namespace longrun

@@ -1,0 +1,119 @@
+#include "store/schema.h"
+
+#include <QtCore/QStringList>
+#include <QtSql/QSqlDatabase>
+#include <QtSql/QSqlError>
+#include <QtSql/QSqlQuery>
+
+namespace longrun::store {
+
+namespace {
+
+// One entry per version: the statements that take a file from the version before to this one.
+// Append only; never edit a step that has shipped. Times are milliseconds since the epoch;
+// states are the CLI's keys (stateKey()) plus "interrupted".
+const QList<QStringList> &migrations()
+{
+    static const QList<QStringList> steps = {
+        // 1: runs, their jobs, and every attempt of each job.
+        {
+            QStringLiteral(
+                "CREATE TABLE runs ("
+                " id INTEGER PRIMARY KEY,"
+                " started_at INTEGER NOT NULL,"
+                // Updated by each write: when the owner dies, its jobs were interrupted then.
+                " last_seen INTEGER NOT NULL,"
+                " finished_at INTEGER,"
+                " origin TEXT NOT NULL,"
+                " host TEXT NOT NULL,"
+                " owner_pid INTEGER NOT NULL,"
+                // The owner's start time (/proc/PID/stat): a reused pid is not the owner.
+                " owner_start TEXT NOT NULL,"
+                " resumed_from INTEGER REFERENCES runs(id) ON DELETE SET NULL)"),
+            QStringLiteral("CREATE TABLE jobs ("
+                           " id INTEGER PRIMARY KEY,"
+                           " run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+                           " seq INTEGER NOT NULL,"
+                           " kind TEXT NOT NULL,"
+                           " params TEXT NOT NULL,"
+                           " state TEXT NOT NULL,"
+                           " attempts INTEGER NOT NULL DEFAULT 0,"
+                           " added_at INTEGER NOT NULL,"
+                           " finished_at INTEGER,"
+                           " summary TEXT,"
+                           " result TEXT,"
+                           " error TEXT,"
+                           " stderr_tail TEXT,"
+                           " image_path TEXT,"
+                           " resumed_from INTEGER REFERENCES jobs(id) ON DELETE SET NULL,"
+                           " UNIQUE (run_id, seq))"),
+            QStringLiteral("CREATE TABLE attempts ("
+                           " job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+                           " attempt INTEGER NOT NULL,"
+                           " started_at INTEGER,"
+                           " finished_at INTEGER,"
+                           " state TEXT NOT NULL,"
+                           " error TEXT,"
+                           " pid INTEGER,"
+                           " host TEXT NOT NULL,"
+                           " PRIMARY KEY (job_id, attempt))"),
+            QStringLiteral("CREATE INDEX jobs_by_state ON jobs (state)"),
+            QStringLiteral("CREATE INDEX jobs_by_finished ON jobs (finished_at)"),
+        },
+    };
+    return steps;
+}
+
+bool exec(QSqlQuery &query, const QString &sql, QString *error)
+{
+    if (query.exec(sql))
+        return true;
+    *error = query.lastError().text();
+    return false;
+}
+
+} // namespace
+
+int schemaVersion(QSqlDatabase &db)
+{
+    QSqlQuery query(db);
+    if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
+        return -1;
+    return query.value(0).toInt();
+}
+
+bool migrate(QSqlDatabase &db, QString *error)
+{
+    const int from = schemaVersion(db);
+    if (from < 0) {
+        *error = db.lastError().text();
+        return false;
+    }
+    if (from > kSchemaVersion) {
+        *error = QStringLiteral("the history was written by a newer longrun (schema %1; this one "
+                                "knows up to %2)")
+                     .arg(from)
+                     .arg(kSchemaVersion);
+        return false;
+    }
+    for (int version = from + 1; version <= kSchemaVersion; ++version) {
+        if (!db.transaction()) {
+            *error = db.lastError().text();
+            return false;
+        }
+        QSqlQuery query(db);
+        bool ok = true;
+        for (const QString &sql : migrations().at(version - 1))
+            ok = ok && exec(query, sql, error);
+        ok = ok && exec(query, QStringLiteral("PRAGMA user_version = %1").arg(version), error);
+        if (!ok || !db.commit()) {
+            if (ok)
+                *error = db.lastError().text();
+            db.rollback();
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace longrun::store

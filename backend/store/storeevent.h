@@ -1,0 +1,53 @@
+#pragma once
+
+// What the engine tells the history store: plain values, made on the GUI thread and written on
+// the store thread. Progress is not among them (a job's bar is not history); states, attempts,
+// results and errors are.
+
+#include "jobs/jobtypes.h"
+
+#include <QtCore/QString>
+#include <QtCore/QVariantMap>
+
+namespace longrun {
+
+struct StoreEvent
+{
+    enum class Type {
+        Added,    // a new job: seq, spec, resumedFrom
+        Started,  // an attempt began: seq, attempt, at
+        State,    // Running or Paused: seq, attempt, state
+        Finished, // an attempt ended: seq, attempt, state (terminal), at, error, result...
+        Requeued, // a new attempt is queued on the same job: seq, attempt
+    };
+    Type type = Type::Added;
+    int seq = 0;
+    int attempt = 0;
+    State state = State::Queued;
+    qint64 at = 0; // ms since the epoch
+    JobSpec spec;
+    qint64 resumedFrom = 0; // the stored job (jobs.id) this one reruns, 0 for none
+    qint64 pid = 0;
+    QString error;
+    QString stderrTail;
+    QString summary;
+    QVariantMap values;
+    QString imagePath;
+};
+
+// A job of a past run, as --resume and the history read it back.
+struct StoredJob
+{
+    qint64 id = 0; // jobs.id
+    qint64 runId = 0;
+    int seq = 0;
+    JobSpec spec;
+    QString state; // stateKey(), or "interrupted"
+    int attempts = 0;
+    qint64 addedAt = 0;
+    qint64 finishedAt = 0; // 0 while not finished
+    QString summary;
+    QString error;
+};
+
+} // namespace longrun

@@ -1,0 +1,516 @@
+// The history store, against real SQLite files in real folders, and a real process killed with
+// SIGKILL in the middle of its jobs (this test binary run again with --hold).
+
+#include "procutil.h"
+#include "store/datadir.h"
+#include "store/historyreader.h"
+#include "store/historystore.h"
+#include "store/schema.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtSql/QSqlDatabase>
+#include <QtSql/QSqlQuery>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace longrun;
+
+namespace {
+
+JobSpec primes(int limit)
+{
+    return JobSpec{QStringLiteral("primes"), {{QStringLiteral("limit"), {QString::number(limit)}}}};
+}
+
+StoreEvent added(int seq, const JobSpec &spec)
+{
+    StoreEvent e;
+    e.type = StoreEvent::Type::Added;
+    e.seq = seq;
+    e.spec = spec;
+    e.at = QDateTime::currentMSecsSinceEpoch();
+    return e;
+}
+
+StoreEvent started(int seq, int attempt = 1)
+{
+    StoreEvent e;
+    e.type = StoreEvent::Type::Started;
+    e.seq = seq;
+    e.attempt = attempt;
+    e.at = QDateTime::currentMSecsSinceEpoch();
+    return e;
+}
+
+StoreEvent finished(int seq, State state, const QString &text, int attempt = 1)
+{
+    StoreEvent e;
+    e.type = StoreEvent::Type::Finished;
+    e.seq = seq;
+    e.attempt = attempt;
+    e.state = state;
+    e.at = QDateTime::currentMSecsSinceEpoch();
+    if (state == State::Succeeded) {
+        e.summary = text;
+        e.values = {{QStringLiteral("count"), 25}};
+    } else {
+        e.error = text;
+    }
+    return e;
+}
+
+// Reads one value with a connection of the test's own (a second reader, like the sqlite3 shell).
+QVariant scalar(const QString &dir, const QString &sql)
+{
+    const QString name = QStringLiteral("tst-%1").arg(QDateTime::currentMSecsSinceEpoch());
+    QVariant value;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(QDir(dir).filePath(QStringLiteral("history.db")));
+        if (db.open()) {
+            QSqlQuery query(db);
+            if (query.exec(sql) && query.next())
+                value = query.value(0);
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return value;
+}
+
+int modeOf(const QString &path)
+{
+    struct stat info = {};
+    return ::lstat(QFile::encodeName(path).constData(), &info) == 0
+               ? static_cast<int>(info.st_mode & 07777)
+               : -1;
+}
+
+// --hold DIR N: opens the history in DIR, stores N jobs, starts them all, says "ready" and
+// waits to be killed.
+int hold(const QString &dir, int count)
+{
+    HistoryStore store;
+    if (!store.openAndWait(dir, QStringLiteral("cli")))
+        return 3;
+    for (int seq = 1; seq <= count; ++seq)
+        store.record(added(seq, primes(1000 * seq)));
+    for (int seq = 1; seq <= count / 2; ++seq)
+        store.record(started(seq));
+    store.flush(longrun::test::kHangMs);
+    std::printf("ready %lld\n", static_cast<long long>(store.runId()));
+    std::fflush(stdout);
+    for (;;)
+        ::pause();
+}
+
+} // namespace
+
+class tst_HistoryStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void createsSchemaPrivately();
+    void roundTrip();
+    void thenRunsAfterCommit();
+    void killedRunIsInterrupted();
+    void resumeSelection();
+    void damagedFileIsSetAside_data();
+    void damagedFileIsSetAside();
+    void newerSchemaIsRefused();
+    void unsafeFolderIsRefused_data();
+    void unsafeFolderIsRefused();
+    void plantedLinkIsRefused();
+    void fullDiskTurnsHistoryOff();
+    void twoStoresShareOneFile();
+    void noHistoryStillAnswers();
+};
+
+void tst_HistoryStore::createsSchemaPrivately()
+{
+    QTemporaryDir tmp;
+    const QString dir = tmp.filePath(QStringLiteral("a/b/longrun"));
+    const mode_t old = ::umask(0);
+    HistoryStore store;
+    const bool on = store.openAndWait(dir, QStringLiteral("cli"));
+    ::umask(old);
+    QVERIFY(on);
+    QVERIFY(store.runId() > 0);
+    QCOMPARE(modeOf(dir), 0700);
+    QCOMPARE(modeOf(tmp.filePath(QStringLiteral("a"))), 0700);
+    QCOMPARE(modeOf(QDir(dir).filePath(QStringLiteral("history.db"))), 0600);
+    store.record(added(1, primes(10)));
+    QVERIFY(store.flush(test::kHangMs));
+    QCOMPARE(scalar(dir, QStringLiteral("PRAGMA user_version")).toInt(), store::kSchemaVersion);
+    QCOMPARE(scalar(dir, QStringLiteral("PRAGMA journal_mode")).toString(), u"wal");
+    // SQLite gives its WAL the database's mode.
+    QCOMPARE(modeOf(QDir(dir).filePath(QStringLiteral("history.db-wal"))), 0600);
+}
+
+void tst_HistoryStore::roundTrip()
+{
+    QTemporaryDir tmp;
+    qint64 run = 0;
+    {
+        HistoryStore store;
+        QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("cli")));
+        run = store.runId();
+        const JobSpec command{
+            QStringLiteral("command"),
+            {{QStringLiteral("argv"),
+              {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo 'a, b'")},
+              true}}};
+        store.record(added(1, primes(100)));
+        store.record(added(2, command));
+        store.record(started(1));
+        store.record(started(2));
+        store.record(finished(1, State::Succeeded, QStringLiteral("25 primes up to 100")));
+        store.record(finished(2, State::Failed, QStringLiteral("exit code 3")));
+    }
+    HistoryReader reader;
+    QString error;
+    QVERIFY2(reader.open(tmp.path(), &error), qPrintable(error));
+    QCOMPARE(reader.lastRun(), std::optional<qint64>(run));
+    const QList<StoredJob> jobs = reader.jobsOfRun(run);
+    QCOMPARE(jobs.size(), 2);
+    QCOMPARE(jobs.at(0).spec, primes(100));
+    QCOMPARE(jobs.at(0).state, u"succeeded");
+    QCOMPARE(jobs.at(0).summary, u"25 primes up to 100");
+    QCOMPARE(
+        jobs.at(1).spec.params.first().values,
+        (QStringList{QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo 'a, b'")}));
+    QVERIFY(jobs.at(1).spec.params.first().isList);
+    QCOMPARE(jobs.at(1).state, u"failed");
+    QCOMPARE(jobs.at(1).error, u"exit code 3");
+    QCOMPARE(jobs.at(1).attempts, 1);
+    QVERIFY(jobs.at(1).finishedAt >= jobs.at(1).addedAt);
+    QCOMPARE(reader.skipped(), 0);
+    // A clean close ends the run.
+    QVERIFY(!scalar(tmp.path(), QStringLiteral("SELECT finished_at FROM runs")).isNull());
+}
+
+// The promise: when `then` runs, another reader of the file already sees the terminal state.
+void tst_HistoryStore::thenRunsAfterCommit()
+{
+    QTemporaryDir tmp;
+    HistoryStore store;
+    QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("window")));
+    QStringList seen;
+    for (int seq = 1; seq <= 50; ++seq) {
+        store.record(added(seq, primes(seq)));
+        store.record(started(seq));
+        store.record(finished(seq, State::Succeeded, QStringLiteral("ok")), [&, seq] {
+            seen << scalar(tmp.path(),
+                           QStringLiteral("SELECT state FROM jobs WHERE seq = %1").arg(seq))
+                        .toString();
+        });
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(seen.size(), 50, test::kHangMs);
+    QCOMPARE(seen, QStringList(50, QStringLiteral("succeeded")));
+}
+
+void tst_HistoryStore::killedRunIsInterrupted()
+{
+    QTemporaryDir tmp;
+    QProcess holder;
+    holder.start(QCoreApplication::applicationFilePath(),
+                 {QStringLiteral("--hold"), tmp.path(), QStringLiteral("6")});
+    QVERIFY(holder.waitForStarted(test::kHangMs));
+    QTRY_VERIFY_WITH_TIMEOUT(holder.canReadLine() || holder.waitForReadyRead(100), test::kHangMs);
+    const QByteArray line = holder.readLine().trimmed();
+    QVERIFY2(line.startsWith("ready "), line.constData());
+    const qint64 run = line.mid(6).toLongLong();
+    const qint64 lastSeen =
+        scalar(tmp.path(), QStringLiteral("SELECT last_seen FROM runs WHERE id = %1").arg(run))
+            .toLongLong();
+    ::kill(static_cast<pid_t>(holder.processId()), SIGKILL);
+    QVERIFY(holder.waitForFinished(test::kHangMs));
+
+    HistoryStore store;
+    QSignalSpy opened(&store, &HistoryStore::opened);
+    QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("cli")));
+    const QStringList notices = opened.at(0).at(2).toStringList();
+    QCOMPARE(notices.size(), 1);
+    QVERIFY2(notices.first().startsWith(
+                 QStringLiteral("6 job(s) of run %1 were interrupted when longrun stopped at ")
+                     .arg(run)),
+             qPrintable(notices.first()));
+    HistoryReader reader;
+    QString error;
+    QVERIFY(reader.open(tmp.path(), &error));
+    const QList<StoredJob> jobs = reader.jobsOfRun(run);
+    QCOMPARE(jobs.size(), 6);
+    for (const StoredJob &job : jobs) {
+        QCOMPARE(job.state, u"interrupted");
+        QCOMPARE(job.finishedAt, lastSeen);
+    }
+    QCOMPARE(scalar(tmp.path(), QStringLiteral("SELECT count(*) FROM attempts WHERE state = "
+                                               "'interrupted'"))
+                 .toInt(),
+             3);
+    // A second open finds nothing more to mark.
+    HistoryStore again;
+    QSignalSpy openedAgain(&again, &HistoryStore::opened);
+    QVERIFY(again.openAndWait(tmp.path(), QStringLiteral("cli")));
+    QVERIFY(openedAgain.at(0).at(2).toStringList().isEmpty());
+}
+
+void tst_HistoryStore::resumeSelection()
+{
+    QList<StoredJob> jobs;
+    auto job = [&](const char *state, int attempts) {
+        StoredJob j;
+        j.seq = static_cast<int>(jobs.size()) + 1;
+        j.state = QString::fromLatin1(state);
+        j.attempts = attempts;
+        jobs << j;
+    };
+    job("succeeded", 1);
+    job("interrupted", 1);
+    job("interrupted", 0);
+    job("canceled", 0); // canceled while queued: never ran
+    job("canceled", 1);
+    job("failed", 2);
+    job("timed_out", 1);
+    QList<int> picked;
+    for (const StoredJob &j : jobsToResume(jobs))
+        picked << j.seq;
+    QCOMPARE(picked, (QList<int>{2, 3, 4}));
+}
+
+void tst_HistoryStore::damagedFileIsSetAside_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::newRow("not a database") << QByteArray("this is not a database\n").repeated(100);
+    QByteArray header("SQLite format 3");
+    header.append('\0');
+    QTest::newRow("header, then garbage") << header + QByteArray(8192, '\x5a');
+}
+
+void tst_HistoryStore::damagedFileIsSetAside()
+{
+    QFETCH(QByteArray, content);
+    QTemporaryDir tmp;
+    ::chmod(QFile::encodeName(tmp.path()).constData(), 0700);
+    const QString path = tmp.filePath(QStringLiteral("history.db"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
+    }
+    HistoryStore store;
+    QSignalSpy opened(&store, &HistoryStore::opened);
+    QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("cli")));
+    const QStringList notices = opened.at(0).at(2).toStringList();
+    QCOMPARE(notices.size(), 1);
+    QVERIFY2(
+        notices.first().startsWith(QStringLiteral("the history file '%1' was damaged (").arg(path)),
+        qPrintable(notices.first()));
+    const QStringList aside = QDir(tmp.path()).entryList({QStringLiteral("history.db.damaged-*")});
+    QCOMPARE(aside.size(), 1);
+    QFile kept(tmp.filePath(aside.first()));
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    QCOMPARE(kept.readAll(), content);
+    store.record(added(1, primes(5)));
+    QVERIFY(store.flush(test::kHangMs));
+    QCOMPARE(scalar(tmp.path(), QStringLiteral("SELECT count(*) FROM jobs")).toInt(), 1);
+}
+
+void tst_HistoryStore::newerSchemaIsRefused()
+{
+    QTemporaryDir tmp;
+    ::chmod(QFile::encodeName(tmp.path()).constData(), 0700);
+    {
+        HistoryStore store;
+        QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("cli")));
+    }
+    QVERIFY(!scalar(tmp.path(), QStringLiteral("PRAGMA user_version = 99")).isValid());
+    QCOMPARE(scalar(tmp.path(), QStringLiteral("PRAGMA user_version")).toInt(), 99);
+    HistoryStore store;
+    QSignalSpy opened(&store, &HistoryStore::opened);
+    QVERIFY(!store.openAndWait(tmp.path(), QStringLiteral("cli")));
+    QCOMPARE(opened.at(0).at(1).toString(),
+             QStringLiteral("history is off: the history was written by a newer longrun "
+                            "(schema 99; this one knows up to %1)")
+                 .arg(store::kSchemaVersion));
+    // Refused, not replaced: the newer file is still there, untouched.
+    QCOMPARE(scalar(tmp.path(), QStringLiteral("PRAGMA user_version")).toInt(), 99);
+}
+
+void tst_HistoryStore::unsafeFolderIsRefused_data()
+{
+    QTest::addColumn<QString>("what");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("world-writable") << "chmod-777"
+                                    << "group or others can write to it (mode 0777";
+    QTest::newRow("group-writable") << "chmod-770"
+                                    << "group or others can write to it (mode 0770";
+    QTest::newRow("symlink") << "symlink"
+                             << "it is a symbolic link";
+    QTest::newRow("a file") << "file"
+                            << "it is not a folder";
+    QTest::newRow("another user's") << "chown"
+                                    << "it belongs to another user (uid 65534)";
+}
+
+void tst_HistoryStore::unsafeFolderIsRefused()
+{
+    QFETCH(QString, what);
+    QFETCH(QString, reason);
+    QTemporaryDir tmp;
+    const QString dir = tmp.filePath(QStringLiteral("data"));
+    const QByteArray native = QFile::encodeName(dir);
+    if (what.startsWith(u"chmod") || what == u"chown") {
+        QVERIFY(QDir().mkdir(dir));
+        if (what == u"chown") {
+            if (::geteuid() != 0)
+                QSKIP("needs root to give the folder to another user");
+            QCOMPARE(::chown(native.constData(), 65534, 65534), 0);
+            QCOMPARE(::chmod(native.constData(), 0700), 0);
+        } else {
+            QCOMPARE(::chmod(native.constData(), what.endsWith(u"777") ? 0777 : 0770), 0);
+        }
+    } else if (what == u"symlink") {
+        QVERIFY(QDir().mkdir(tmp.filePath(QStringLiteral("elsewhere"))));
+        QVERIFY(QFile::link(tmp.filePath(QStringLiteral("elsewhere")), dir));
+    } else {
+        QFile file(dir);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+    }
+    QString error;
+    QVERIFY(!prepareDataDirectory(dir, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("refusing the data folder '%1': %2").arg(dir, reason)),
+             qPrintable(error));
+    HistoryStore store;
+    QSignalSpy opened(&store, &HistoryStore::opened);
+    QVERIFY(!store.openAndWait(dir, QStringLiteral("cli")));
+    QCOMPARE(opened.at(0).at(1).toString(), QStringLiteral("history is off: ") + error);
+    QVERIFY(!QFileInfo::exists(tmp.filePath(QStringLiteral("elsewhere/history.db"))));
+}
+
+void tst_HistoryStore::plantedLinkIsRefused()
+{
+    QTemporaryDir tmp;
+    ::chmod(QFile::encodeName(tmp.path()).constData(), 0700);
+    const QString victim = tmp.filePath(QStringLiteral("victim.txt"));
+    {
+        QFile file(victim);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("precious\n");
+    }
+    const QString data = tmp.filePath(QStringLiteral("data"));
+    QVERIFY(QDir().mkdir(data));
+    ::chmod(QFile::encodeName(data).constData(), 0700);
+    QVERIFY(QFile::link(victim, QDir(data).filePath(QStringLiteral("history.db"))));
+    HistoryStore store;
+    QSignalSpy opened(&store, &HistoryStore::opened);
+    QVERIFY(!store.openAndWait(data, QStringLiteral("cli")));
+    QCOMPARE(opened.at(0).at(1).toString(),
+             QStringLiteral("history is off: refusing '%1/history.db': it is not a regular file")
+                 .arg(data));
+    QFile file(victim);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray("precious\n"));
+}
+
+// A real, tiny filesystem that fills up: the history goes off with the reason, once, and every
+// `then` still runs in order, so the engine carries on.
+void tst_HistoryStore::fullDiskTurnsHistoryOff()
+{
+    if (::geteuid() != 0)
+        QSKIP("needs root to mount a tiny tmpfs");
+    QTemporaryDir tmp;
+    const QByteArray mountPoint = QFile::encodeName(tmp.path());
+    if (::mount("tmpfs", mountPoint.constData(), "tmpfs", 0, "size=160k,mode=0700") != 0)
+        QSKIP("cannot mount a tmpfs here");
+    const auto unmount = qScopeGuard([&] { ::umount2(mountPoint.constData(), MNT_DETACH); });
+    QList<int> order;
+    {
+        HistoryStore store;
+        QSignalSpy failed(&store, &HistoryStore::failed);
+        QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("cli")));
+        const QString big(4000, QLatin1Char('x'));
+        for (int seq = 1; seq <= 400; ++seq) {
+            JobSpec spec{QStringLiteral("checksum"), {{QStringLiteral("path"), {big}}}};
+            store.record(added(seq, spec), [&order, seq] { order << seq; });
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(order.size(), 400, test::kHangMs);
+        QCOMPARE(failed.size(), 1);
+        QVERIFY2(failed.at(0).at(0).toString().contains(u"full"),
+                 qPrintable(failed.at(0).at(0).toString()));
+        QVERIFY(!store.isOn());
+        store.record(added(401, primes(1)), [&order] { order << 401; });
+        QTRY_COMPARE_WITH_TIMEOUT(order.size(), 401, test::kHangMs);
+    }
+    QList<int> expected(401);
+    std::iota(expected.begin(), expected.end(), 1);
+    QCOMPARE(order, expected);
+}
+
+void tst_HistoryStore::twoStoresShareOneFile()
+{
+    QTemporaryDir tmp;
+    HistoryStore a;
+    HistoryStore b;
+    QVERIFY(a.openAndWait(tmp.path(), QStringLiteral("window")));
+    QVERIFY(b.openAndWait(tmp.path(), QStringLiteral("cli")));
+    QVERIFY(a.runId() != b.runId());
+    for (int seq = 1; seq <= 500; ++seq) {
+        a.record(added(seq, primes(seq)));
+        b.record(added(seq, primes(seq)));
+        a.record(finished(seq, State::Succeeded, QStringLiteral("a")));
+        b.record(finished(seq, State::Failed, QStringLiteral("b")));
+    }
+    QVERIFY(a.flush(test::kHangMs));
+    QVERIFY(b.flush(test::kHangMs));
+    QVERIFY(a.isOn() && b.isOn());
+    QCOMPARE(scalar(tmp.path(), QStringLiteral("SELECT count(*) FROM jobs WHERE run_id = %1 AND "
+                                               "state = 'succeeded'")
+                                    .arg(a.runId()))
+                 .toInt(),
+             500);
+    QCOMPARE(scalar(tmp.path(), QStringLiteral("SELECT count(*) FROM jobs WHERE run_id = %1 AND "
+                                               "state = 'failed'")
+                                    .arg(b.runId()))
+                 .toInt(),
+             500);
+    // Both owners are alive: neither marked the other's jobs interrupted.
+    QCOMPARE(scalar(tmp.path(), QStringLiteral("SELECT count(*) FROM jobs WHERE state = "
+                                               "'interrupted'"))
+                 .toInt(),
+             0);
+}
+
+void tst_HistoryStore::noHistoryStillAnswers()
+{
+    HistoryStore store; // never opened: --no-history
+    bool ran = false;
+    store.record(added(1, primes(1)), [&ran] { ran = true; });
+    QVERIFY(ran);
+    QVERIFY(!store.isOn());
+    QVERIFY(store.flush(10));
+}
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    if (argc == 4 && QByteArray(argv[1]) == "--hold")
+        return hold(QString::fromLocal8Bit(argv[2]), QByteArray(argv[3]).toInt());
+    tst_HistoryStore test;
+
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_historystore.moc"
