@@ -38,10 +38,19 @@ public:
 
 // A worker on this machine: in a process group of its own (a job's whole tree is signalled at
 // once), niced, and killed by the kernel when the runner's thread exits (PR_SET_PDEATHSIG).
+//
+// Signalling only what is ours: a group id is a pid, free for reuse once no process holds it,
+// and QProcess reaps the worker (the group's leader) before it reports the exit. A sweep of the
+// group after that could then hit an unrelated group that got the same id after a pid wrap. So
+// hold() puts an anchor in the group: a child of ours that joins it and exits at once, a zombie
+// that nobody but this launcher reaps. A zombie still holds its pid and its group, so the id
+// stays the worker's group until the destructor reaps the anchor. (pidfd_send_signal does not
+// reach a group before Linux 6.9, nor a leader that is already reaped.)
 class LocalLauncher final : public WorkerLauncher
 {
 public:
     explicit LocalLauncher(WorkerLaunch launch);
+    ~LocalLauncher() override;
 
     void start(QProcess &process) override;
     [[nodiscard]] QString hold(qint64 pid) override;
@@ -50,6 +59,7 @@ public:
 private:
     WorkerLaunch m_launch;
     pid_t m_group = 0;
+    pid_t m_anchor = 0;
 };
 
 } // namespace longrun

@@ -27,7 +27,8 @@ WorkerSession::WorkerSession(std::unique_ptr<WorkerLauncher> launcher, Grace gra
     });
 }
 
-// After the process is reaped and after JobControl::detach(): no thread signals it any more.
+// The launcher's destructor ends its hold on the worker's group. It runs after the process is
+// reaped and after JobControl::detach() (see JobRunner::run): no thread signals the group then.
 WorkerSession::~WorkerSession() = default;
 
 void WorkerSession::start(const QByteArray &firstFrame)
@@ -139,7 +140,8 @@ void WorkerSession::onFinished(int exitCode, QProcess::ExitStatus status)
     // Whatever the worker wrote last is still ours to read.
     readStdout();
     readStderr();
-    // Sweep the group: anything the job started and left behind dies with it.
+    // Sweep the group: anything the job started and left behind dies with it. QProcess has
+    // reaped the worker, but the launcher still holds its group (see LocalLauncher).
     m_launcher->signal(SIGKILL);
     m_escalateTimer.stop();
     if (!m_holdError.isEmpty()) {

@@ -72,9 +72,17 @@ private slots:
         QCOMPARE(started.count(), 1);
         const auto exit = finished.first().first().value<WorkerExit>();
         QVERIFY(exit.clean);
+        // Reaped by QProcess, yet its group id is still taken: by our zombie anchor.
+        QCOMPARE(heldAtTheSweep, QList<char>{'Z'});
         const pid_t leftover = static_cast<pid_t>(output.trimmed().toInt());
         QVERIFY(leftover > 0);
         QTRY_COMPARE_WITH_TIMEOUT(test::stillAlive({leftover}), QList<pid_t>{}, test::kHangMs);
+        QCOMPARE(ourChildrenInGroup(group), QList<char>{'Z'});
+        s.reset();
+        // Let go: no process of ours is left in the group, and once the killed leftover's new
+        // parent has reaped it, the group id is free again.
+        QCOMPARE(ourChildrenInGroup(group), QList<char>{});
+        QTRY_VERIFY_WITH_TIMEOUT(::kill(-group, 0) == -1 && errno == ESRCH, test::kHangMs);
     }
 
     void workerRunsNicedInItsOwnGroup()
