@@ -44,7 +44,8 @@ public:
 // group after that could then hit an unrelated group that got the same id after a pid wrap. So
 // hold() puts an anchor in the group: a child of ours that joins it and exits at once, a zombie
 // that nobody but this launcher reaps. A zombie still holds its pid and its group, so the id
-// stays the worker's group until the destructor reaps the anchor. (pidfd_send_signal does not
+// stays the worker's group until the destructor reaps the anchor. (The sweep stays ours: a
+// worker that crashed or was killed cannot sweep its own group. pidfd_send_signal does not
 // reach a group before Linux 6.9, nor a leader that is already reaped.)
 class LocalLauncher final : public WorkerLauncher
 {
