@@ -1,7 +1,5 @@
 #include "runner/jobcontrol.h"
 
-#include <csignal>
-
 namespace longrun {
 
 void JobControl::requestStop(Stop reason)
@@ -23,8 +21,15 @@ void JobControl::requestPause(bool paused)
 
 void JobControl::killNow()
 {
-    if (const pid_t pgid = m_pgid.load(); pgid > 0)
-        ::kill(-pgid, SIGKILL);
+    QMutexLocker lock(&m_mutex);
+    if (m_kill)
+        m_kill();
+}
+
+void JobControl::setKill(std::function<void()> kill)
+{
+    QMutexLocker lock(&m_mutex);
+    m_kill = std::move(kill);
 }
 
 void JobControl::attach(std::function<void()> wakeFn)
@@ -37,7 +42,7 @@ void JobControl::detach()
 {
     QMutexLocker lock(&m_mutex);
     m_wake = {};
-    m_pgid.store(0);
+    m_kill = {};
 }
 
 void JobControl::wake()

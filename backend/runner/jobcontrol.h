@@ -9,7 +9,6 @@
 
 #include <atomic>
 #include <functional>
-#include <sys/types.h>
 
 namespace longrun {
 
@@ -22,12 +21,15 @@ public:
     void requestStop(Stop reason);
     void requestPause(bool paused);
     // Last resort at the shutdown deadline: SIGKILL the worker's process group right now.
+    // Under the lock: the runner's hold on the group cannot end while this signals it.
     void killNow();
 
     // Runner thread.
     void attach(std::function<void()> wake);
     void detach();
-    void setProcessGroup(pid_t pgid) { m_pgid.store(pgid); }
+    // How killNow() reaches the worker; valid until detach(), which the runner calls before it
+    // lets go of the worker's process group.
+    void setKill(std::function<void()> kill);
     [[nodiscard]] Stop stopRequest() const { return m_stop.load(); }
     [[nodiscard]] bool pauseRequested() const { return m_pause.load(); }
 
@@ -36,9 +38,9 @@ private:
 
     QMutex m_mutex;
     std::function<void()> m_wake;
+    std::function<void()> m_kill;
     std::atomic<Stop> m_stop{Stop::None};
     std::atomic<bool> m_pause{false};
-    std::atomic<pid_t> m_pgid{0};
 };
 
 } // namespace longrun

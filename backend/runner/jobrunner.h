@@ -1,10 +1,13 @@
 #pragma once
 
-// JobRunner runs one attempt of one job: on a pool thread it starts the worker process, sends
-// the Start request, decodes the worker's frames and posts plain values back through the
-// UpdateInbox. It owns the whole life of its child: run() does not return before the worker is
-// reaped and its process group swept, so a job can never leave a process behind (and the
-// worker's PR_SET_PDEATHSIG, tied to this thread, stays valid for as long as it matters).
+// JobRunner runs one attempt of one job on a pool thread, and owns the attempt's whole life: it
+// starts the worker (WorkerSession, through a LocalLauncher), sends the Start request, reads
+// the worker's frames (FrameTranslator), posts plain values back through the UpdateInbox
+// (UpdateCoalescer) and decides how the attempt ends: the stop requests of the controller, the
+// deadlines (hello, timeout, exit after the result) and the terminal state. run() does not
+// return before the worker is reaped and its process group swept, so a job can never leave a
+// process behind (and the worker's PR_SET_PDEATHSIG, tied to this thread, stays valid for as
+// long as it matters).
 //
 // Created by TaskController on the GUI thread, deleted by the pool after run().
 
@@ -46,8 +49,5 @@ private:
     std::shared_ptr<JobControl> m_control;
     std::shared_ptr<UpdateInbox> m_inbox;
 };
-
-// "SIGSEGV (Segmentation fault)".
-[[nodiscard]] QString describeSignal(int signal);
 
 } // namespace longrun
