@@ -880,9 +880,13 @@ void tst_Worker::parameterErrors_data()
     QTest::newRow("int with trailing text")
         << "primes" << QStringList{"limit=100x"}
         << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got '100x'";
-    QTest::newRow("int with space")
-        << "primes" << QStringList{"limit= 100"}
-        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got ' 100'";
+    // Spaces around a number are allowed (params.h); inside one they are not.
+    QTest::newRow("int with a space inside")
+        << "primes" << QStringList{"limit=1 00"}
+        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got '1 00'";
+    QTest::newRow("int with a plus")
+        << "primes" << QStringList{"limit=+100"}
+        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got '+100'";
     QTest::newRow("int empty")
         << "primes" << QStringList{"limit="}
         << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got ''";
@@ -914,12 +918,20 @@ void tst_Worker::parameterErrors_data()
         << "mandelbrot" << QStringList{"region=0,0,1"}
         << "mandelbrot: parameter 'region' must be four numbers xmin,ymin,xmax,ymax with "
            "xmin < xmax and ymin < ymax, got '0,0,1'";
+    for (const char *region :
+         {"0,0,1,1,2", "0,0,1,nan", "0,0,inf,1", "a,b,c,d", "", "0,0,1,1,", "0;0;1;1", "0,1,1,1"}) {
+        QTest::addRow("region '%s'", region)
+            << "mandelbrot" << QStringList{QStringLiteral("region=") + region}
+            << QStringLiteral("mandelbrot: parameter 'region' must be four numbers "
+                              "xmin,ymin,xmax,ymax with xmin < xmax and ymin < ymax, got '%1'")
+                   .arg(region);
+    }
     QTest::newRow("missing required")
         << "checksum" << QStringList{} << "checksum: parameter 'path' is required";
     QTest::newRow("missing argv") << "command" << QStringList{"tty=false"}
                                   << "command: parameter 'argv' is required";
     QTest::newRow("empty argv") << "command" << QStringList{"argv="}
-                                << "command: parameter 'argv' must not be empty";
+                                << "command: parameter 'argv' needs a command to run";
     QTest::newRow("twice") << "primes" << QStringList{"limit=5", "limit=6"}
                            << "primes: parameter 'limit' is given twice";
     QTest::newRow("two values") << "primes"
