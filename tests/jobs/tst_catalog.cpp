@@ -17,6 +17,8 @@ namespace {
 struct WorkerVerdict
 {
     bool finished = false;
+    int exitCode = -1;
+    bool hello = false; // the first frame, as always
     bool result = false;
     QString error;
 };
@@ -40,10 +42,13 @@ WorkerVerdict askWorker(const QString &kind, const QList<JobParam> &params)
     process.write(frame.data(), static_cast<qint64>(frame.size()));
     // stdin stays open: the worker takes a closed stdin for a cancel.
     verdict.finished = process.waitForFinished(test::kHangMs);
+    verdict.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
     const QByteArray out = process.readAllStandardOutput();
     protocol::WorkerFrameDecoder decoder;
     decoder.feed(out.constData(), static_cast<std::size_t>(out.size()));
-    while (auto message = decoder.next()) {
+    for (int i = 0; auto message = decoder.next(); ++i) {
+        verdict.hello =
+            verdict.hello || (i == 0 && std::holds_alternative<protocol::Hello>(*message));
         if (const auto *error = std::get_if<protocol::Error>(&*message))
             verdict.error = QString::fromStdString(error->message);
         verdict.result = verdict.result || std::holds_alternative<protocol::Result>(*message);
@@ -254,6 +259,9 @@ private slots:
         for (const char *bad : {"nan", "inf", "-1", "86400.5", "0.3s", ""})
             QTest::addRow("real '%s'", bad)
                 << "sleep" << QStringList{QStringLiteral("seconds=") + bad} << seconds.arg(bad);
+        QTest::newRow("real, another kind's bounds")
+            << "fault" << QStringList{"delay=0.3s"}
+            << "fault: parameter 'delay' must be a number from 0 to 3600, got '0.3s'";
         QTest::newRow("bool") << "command" << QStringList{"tty=maybe", "argv=true"}
                               << "command: parameter 'tty' must be true or false, got 'maybe'";
         QTest::newRow("choice")
@@ -338,8 +346,10 @@ private slots:
 
         const WorkerVerdict worker = askWorker(kind, given);
         QVERIFY(worker.finished);
+        QVERIFY(worker.hello);
         QCOMPARE(worker.error, message);
         QCOMPARE(worker.result, message.isEmpty());
+        QCOMPARE(worker.exitCode, message.isEmpty() ? 0 : 1);
     }
 
     void jobArgument_data()
