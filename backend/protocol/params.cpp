@@ -130,37 +130,47 @@ bool matchesFormat(TextFormat format, std::string_view value)
     return true;
 }
 
-// Reads one scalar value into `out`; false when it is not what expectation() says.
+// Reads one scalar value into `out`; false, leaving `out` alone, when it is not what
+// expectation() says.
 bool readScalar(const ParamRule &rule, const std::string &value, ParamValue &out)
 {
     const std::string_view trimmed = trimmedSpaces(value);
     switch (rule.type) {
     case ParamType::Int: {
         const auto v = parseNumber<std::int64_t>(trimmed);
-        out.integer = v.value_or(0);
-        return v && inRange(*v, rule.intMin, rule.intMax);
+        if (!v || !inRange(*v, rule.intMin, rule.intMax))
+            return false;
+        out.integer = *v;
+        return true;
     }
     case ParamType::Real: {
         const auto v = parseNumber<double>(trimmed);
-        out.real = v.value_or(0.0);
-        return v && inRange(*v, rule.realMin, rule.realMax);
+        if (!v || !inRange(*v, rule.realMin, rule.realMax))
+            return false;
+        out.real = *v;
+        return true;
     }
     case ParamType::Bool: {
         const auto v = parseBool(trimmed);
-        out.flag = v.value_or(false);
-        return v.has_value();
+        if (!v)
+            return false;
+        out.flag = *v;
+        return true;
     }
     case ParamType::Choice:
-        out.text = value;
-        return std::find(rule.choices.begin(), rule.choices.end(), value) != rule.choices.end();
+        if (std::find(rule.choices.begin(), rule.choices.end(), value) == rule.choices.end())
+            return false;
+        break;
     case ParamType::Text:
     case ParamType::Path:
-        out.text = value;
-        return matchesFormat(rule.format, value);
-    case ParamType::Argv:
+        if (!matchesFormat(rule.format, value))
+            return false;
         break;
+    case ParamType::Argv:
+        throw std::logic_error("readScalar called for an argv");
     }
-    throw std::logic_error("readScalar called for an argv");
+    out.text = value;
+    return true;
 }
 
 bool isText(ParamType type)

@@ -92,9 +92,9 @@ using ParamValues = std::map<std::string, ParamValue, std::less<>>;
 // "true or false", "one of crash, hang".
 [[nodiscard]] std::string expectation(const ParamRule &rule);
 
-// Checks all the parameters a job of `kind` was given and fills `out` with every parameter of
-// the kind, defaults for the ones left out. Returns "kind: what is wrong" or nothing: an
-// unknown key, a key given twice, a missing required one, or readParam()'s verdict.
+// Checks all the parameters a job of `kind` was given and fills `out` (cleared first) with every
+// parameter of the kind, defaults for the ones left out. Returns "kind: what is wrong" or nothing:
+// an unknown key, a key given twice, a missing required one, or readParam()'s verdict.
 [[nodiscard]] std::optional<std::string> readParams(std::string_view kind,
                                                     const std::vector<ParamRule> &rules,
                                                     const std::vector<Param> &given,
