@@ -483,6 +483,104 @@ private slots:
         }
     }
 
+    // A jobs file's numbers reach the worker as the text the rules read: whole numbers exactly
+    // (above 2^53 too), others in their shortest form.
+    void jobsFileNumbers()
+    {
+        QString problem;
+        const auto specs = parseJobsJson(
+            R"([{"kind": "montecarlo-pi", "params": {"seed": 4611686018427387903}},
+                {"kind": "primes", "params": {"limit": 1e6}},
+                {"kind": "fault", "params": {"delay": 0.3}},
+                {"kind": "sleep", "params": {"seconds": 1e-7}}])",
+            "jobs.json", m_catalog, &problem);
+        QVERIFY2(specs, qPrintable(problem));
+        QCOMPARE(specs->at(0).params.first().values, QStringList{"4611686018427387903"});
+        QCOMPARE(specs->at(1).params.first().values, QStringList{"1000000"});
+        QCOMPARE(specs->at(2).params.first().values, QStringList{"0.3"});
+        QCOMPARE(specs->at(3).params.first().values, QStringList{"1e-07"});
+    }
+
+    // The window's form: an empty optional field means the default, and only there.
+    void formFields_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QVariantMap>("fields");
+        QTest::addColumn<QString>("error");
+        QTest::addColumn<QString>("described");
+        QTest::newRow("empty means the default")
+            << "sleep" << QVariantMap{{"seconds", ""}, {"steps", "2"}} << ""
+            << "steps=2";
+        QTest::newRow("spaces are a value")
+            << "sleep" << QVariantMap{{"seconds", " "}}
+            << "sleep: parameter 'seconds' must be a number from 0 to 86400, got ' '"
+            << "";
+        QTest::newRow("empty required")
+            << "checksum" << QVariantMap{{"path", ""}} << "checksum: parameter 'path' is required"
+            << "";
+        QTest::newRow("empty command") << "command" << QVariantMap{{"argv", ""}}
+                                       << "command: parameter 'argv' needs a command to run"
+                                       << "";
+        QTest::newRow("command line")
+            << "command" << QVariantMap{{"argv", "sh -c 'exit 0'"}, {"tty", "off"}} << ""
+            << "argv=sh -c 'exit 0', tty=off";
+        QTest::newRow("open quote") << "command" << QVariantMap{{"argv", "sh -c 'x"}}
+                                    << "unterminated ' quote in the command"
+                                    << "";
+        QTest::newRow("unknown, empty") << "primes" << QVariantMap{{"lmit", ""}}
+                                        << "primes: unknown parameter 'lmit' (known: limit)"
+                                        << "";
+        QTest::newRow("unknown kind")
+            << "nope" << QVariantMap{}
+            << "unknown job kind 'nope'; known kinds: primes, montecarlo-pi, mandelbrot, "
+               "checksum, sleep, command, fault"
+            << "";
+    }
+
+    void formFields()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QVariantMap, fields);
+        QFETCH(QString, error);
+        QFETCH(QString, described);
+        QString problem;
+        const auto spec = specFromForm(m_catalog, kind, fields, &problem);
+        QCOMPARE(problem, error);
+        QCOMPARE(spec ? spec->describeParams() : QString(), described);
+        // Field by field, as the catalog pane checks while the user types.
+        const KindSpec *k = m_catalog.find(kind);
+        for (auto it = fields.begin(); k && it != fields.end(); ++it) {
+            if (const ParamSpec *p = k->param(it.key()))
+                QCOMPARE(checkField(*p, it.value().toString()),
+                         error.startsWith(kind + ": ") ? error.mid(kind.size() + 2) : error);
+        }
+    }
+
+    void badCatalog_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("unknown type")
+            << QByteArray(
+                   R"({"kinds": [{"name": "k", "params": [{"name": "p", "type": "list"}]}]})")
+            << "the worker's catalog gives parameter 'p' of k an unknown type 'list'";
+        QTest::newRow("unknown format")
+            << QByteArray(
+                   R"({"kinds": [{"name": "k", "params": [{"name": "p", "format": "date"}]}]})")
+            << "the worker's catalog gives parameter 'p' of k an unknown format 'date'";
+        QTest::newRow("no kinds") << QByteArray("{}")
+                                  << "the worker's catalog has no \"kinds\" list";
+    }
+
+    void badCatalog()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, error);
+        QString problem;
+        QVERIFY(!Catalog::parse(json, &problem));
+        QCOMPARE(problem, error);
+    }
+
     void unreadableFile()
     {
         QString problem;
