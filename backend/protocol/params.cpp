@@ -108,15 +108,26 @@ bool inRange(Number value, const std::optional<Number> &min, const std::optional
     return (!min || value >= *min) && (!max || value <= *max);
 }
 
-std::string_view formatExpectation(TextFormat format)
+// Each format's name in the JSON and what a value must be, in the messages.
+struct FormatInfo
 {
-    switch (format) {
-    case TextFormat::Region:
-        return "four numbers xmin,ymin,xmax,ymax with xmin < xmax and ymin < ymax";
-    case TextFormat::Any:
-        break;
+    TextFormat format;
+    std::string_view name;
+    std::string_view expectation;
+};
+constexpr FormatInfo kFormats[] = {
+    {TextFormat::Any, "", "text"},
+    {TextFormat::Region, "region",
+     "four numbers xmin,ymin,xmax,ymax with xmin < xmax and ymin < ymax"},
+};
+
+const FormatInfo &formatInfo(TextFormat format)
+{
+    for (const auto &info : kFormats) {
+        if (info.format == format)
+            return info;
     }
-    return {};
+    return kFormats[0];
 }
 
 bool matchesFormat(TextFormat format, std::string_view value)
@@ -283,9 +294,7 @@ std::string expectation(const ParamRule &rule)
         return "one of " + joined(rule.choices);
     case ParamType::Text:
     case ParamType::Path:
-        if (rule.format != TextFormat::Any)
-            return std::string(formatExpectation(rule.format));
-        return "text";
+        return std::string(formatInfo(rule.format).expectation);
     case ParamType::Argv:
         break;
     }
@@ -410,20 +419,14 @@ std::optional<ParamType> typeFromName(std::string_view name)
 
 std::string_view formatName(TextFormat format)
 {
-    switch (format) {
-    case TextFormat::Region:
-        return "region";
-    case TextFormat::Any:
-        break;
-    }
-    return {};
+    return formatInfo(format).name;
 }
 
 std::optional<TextFormat> formatFromName(std::string_view name)
 {
-    for (const auto format : {TextFormat::Any, TextFormat::Region}) {
-        if (formatName(format) == name)
-            return format;
+    for (const auto &info : kFormats) {
+        if (info.name == name)
+            return info.format;
     }
     return std::nullopt;
 }
