@@ -1,6 +1,7 @@
 #include "control/taskcontroller.h"
 
 #include "jobs/actions.h"
+#include "jobs/specbuilder.h"
 #include "system/background.h"
 
 #include <QtConcurrent/QtConcurrentRun>
@@ -205,35 +206,17 @@ int TaskController::enqueue(const QList<JobSpec> &specs)
 
 bool TaskController::start(const QString &kind, const QVariantMap &params, int count)
 {
-    const KindSpec *spec = m_catalog.catalog().find(kind);
-    if (!spec) {
-        fail(tr("Unknown job kind '%1'").arg(kind));
+    QString problem;
+    const std::optional<JobSpec> job = specFromForm(m_catalog.catalog(), kind, params, &problem);
+    if (!job) {
+        fail(problem);
         return false;
     }
     if (count < 1 || count > 100000) {
         fail(tr("The number of jobs must be from 1 to 100000"));
         return false;
     }
-    JobSpec job;
-    job.kind = kind;
-    for (auto it = params.begin(); it != params.end(); ++it) {
-        const ParamSpec *param = spec->param(it.key());
-        if (!param) {
-            fail(tr("%1: unknown parameter '%2' (known: %3)")
-                     .arg(kind, it.key(), spec->paramNames().join(QStringLiteral(", "))));
-            return false;
-        }
-        const QString text = it.value().toString();
-        // An empty optional field means "the default".
-        if (text.isEmpty() && !param->required && param->type != u"argv")
-            continue;
-        job.params << JobParam{it.key(), param->fromText(text), param->type == u"argv"};
-    }
-    if (const QString problem = spec->check(job.params); !problem.isEmpty()) {
-        fail(problem);
-        return false;
-    }
-    return enqueue(QList<JobSpec>(count, job)) > 0;
+    return enqueue(QList<JobSpec>(count, *job)) > 0;
 }
 
 bool TaskController::startCommand(const QString &commandLine, const QString &workingDirectory,

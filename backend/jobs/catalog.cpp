@@ -1,54 +1,106 @@
 #include "jobs/catalog.h"
 
-#include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
 
-#include <cmath>
-
 namespace longrun {
 
 namespace {
 
-QString formatNumber(double v)
+QString fromUtf8(std::string_view text)
 {
-    if (std::abs(v) < 9.0e15 && v == std::floor(v))
-        return QString::number(static_cast<qint64>(v));
-    return QString::number(v, 'g', 17);
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
 }
 
-QString rangeText(const ParamSpec &spec)
+std::vector<std::string> toStd(const QStringList &values)
 {
-    if (spec.min && spec.max)
-        return QStringLiteral(" from %1 to %2")
-            .arg(formatNumber(*spec.min), formatNumber(*spec.max));
-    if (spec.min)
-        return QStringLiteral(" of at least %1").arg(formatNumber(*spec.min));
-    if (spec.max)
-        return QStringLiteral(" of at most %1").arg(formatNumber(*spec.max));
-    return {};
+    std::vector<std::string> out;
+    out.reserve(static_cast<std::size_t>(values.size()));
+    for (const QString &value : values)
+        out.push_back(value.toStdString());
+    return out;
 }
 
-bool parseBool(const QString &text, bool *ok)
+std::optional<std::int64_t> optionalInteger(const QJsonValue &value)
 {
-    const QString t = text.trimmed().toLower();
-    *ok = true;
-    if (t == u"true" || t == u"1" || t == u"yes" || t == u"on")
-        return true;
-    if (t == u"false" || t == u"0" || t == u"no" || t == u"off")
-        return false;
-    *ok = false;
-    return false;
+    return value.isDouble() ? std::optional<std::int64_t>(value.toInteger()) : std::nullopt;
 }
 
-// Line and column of a byte offset, for JSON syntax errors.
-QString lineColumn(const QByteArray &json, int offset)
+std::optional<double> optionalDouble(const QJsonValue &value)
+{
+    return value.isDouble() ? std::optional<double>(value.toDouble()) : std::nullopt;
+}
+
+// The default of a rule from its JSON, in the field its type says.
+protocol::ParamValue defaultFromJson(protocol::ParamType type, const QJsonValue &json)
+{
+    protocol::ParamValue value;
+    switch (type) {
+    case protocol::ParamType::Int:
+        value.integer = json.toInteger();
+        break;
+    case protocol::ParamType::Real:
+        value.real = json.toDouble();
+        break;
+    case protocol::ParamType::Bool:
+        value.flag = json.toBool();
+        break;
+    case protocol::ParamType::Argv:
+        for (const QJsonValue &word : json.toArray())
+            value.list.push_back(word.toString().toStdString());
+        break;
+    case protocol::ParamType::Text:
+    case protocol::ParamType::Path:
+    case protocol::ParamType::Choice:
+        value.text = json.toString().toStdString();
+        break;
+    }
+    return value;
+}
+
+// One parameter of --list-kinds (protocol::appendRuleJson wrote it) back into the same rule.
+std::optional<protocol::ParamRule> ruleFromJson(const QString &kind, const QJsonObject &p,
+                                                QString *error)
+{
+    protocol::ParamRule rule;
+    rule.name = p.value(u"name").toString().toStdString();
+    const QString typeName = p.value(u"type").toString(QStringLiteral("text"));
+    const QString formatName = p.value(u"format").toString();
+    const auto type = protocol::typeFromName(typeName.toStdString());
+    const auto format = protocol::formatFromName(formatName.toStdString());
+    if (!type || !format) {
+        *error = QStringLiteral("the worker's catalog gives parameter '%1' of %2 an unknown %3")
+                     .arg(fromUtf8(rule.name), kind,
+                          type ? QStringLiteral("format '%1'").arg(formatName)
+                               : QStringLiteral("type '%1'").arg(typeName));
+        return std::nullopt;
+    }
+    rule.type = *type;
+    rule.format = *format;
+    rule.description = p.value(u"description").toString().toStdString();
+    rule.required = p.value(u"required").toBool();
+    rule.defaultValue = defaultFromJson(rule.type, p.value(u"default"));
+    if (rule.type == protocol::ParamType::Int) {
+        rule.intMin = optionalInteger(p.value(u"min"));
+        rule.intMax = optionalInteger(p.value(u"max"));
+    } else if (rule.type == protocol::ParamType::Real) {
+        rule.realMin = optionalDouble(p.value(u"min"));
+        rule.realMax = optionalDouble(p.value(u"max"));
+    }
+    for (const QJsonValue &c : p.value(u"choices").toArray())
+        rule.choices.push_back(c.toString().toStdString());
+    return rule;
+}
+
+} // namespace
+
+QString lineColumn(const QByteArray &json, qsizetype offset)
 {
     int line = 1;
     int column = 1;
-    for (int i = 0; i < offset && i < json.size(); ++i) {
+    for (qsizetype i = 0; i < offset && i < json.size(); ++i) {
         if (json.at(i) == '\n') {
             ++line;
             column = 1;
@@ -58,8 +110,6 @@ QString lineColumn(const QByteArray &json, int offset)
     }
     return QStringLiteral("line %1, column %2").arg(line).arg(column);
 }
-
-} // namespace
 
 std::optional<QStringList> splitCommandLine(const QString &line, QString *error)
 {
@@ -116,114 +166,68 @@ std::optional<QStringList> splitCommandLine(const QString &line, QString *error)
     return words;
 }
 
+QString formatNumber(double value)
+{
+    return fromUtf8(protocol::formatNumber(value));
+}
+
+ParamSpec ParamSpec::fromRule(protocol::ParamRule rule)
+{
+    ParamSpec spec;
+    spec.name = fromUtf8(rule.name);
+    spec.type = fromUtf8(protocol::typeName(rule.type));
+    spec.description = fromUtf8(rule.description);
+    if (rule.type == protocol::ParamType::Int) {
+        if (rule.intMin)
+            spec.min = static_cast<double>(*rule.intMin);
+        if (rule.intMax)
+            spec.max = static_cast<double>(*rule.intMax);
+    } else if (rule.type == protocol::ParamType::Real) {
+        spec.min = rule.realMin;
+        spec.max = rule.realMax;
+    }
+    for (const std::string &choice : rule.choices)
+        spec.choices << fromUtf8(choice);
+    spec.required = rule.required;
+    spec.rule = std::move(rule);
+    return spec;
+}
+
 QString ParamSpec::check(const QStringList &values) const
 {
-    if (type == u"argv") {
-        if (values.isEmpty() || values.first().isEmpty())
-            return QStringLiteral("parameter '%1' needs a command to run").arg(name);
-        return {};
-    }
-    if (values.size() != 1)
-        return QStringLiteral("parameter '%1' takes one value, got %2")
-            .arg(name)
-            .arg(values.size());
-    const QString &v = values.first();
-    if (type == u"int") {
-        bool ok = false;
-        const qlonglong n = v.trimmed().toLongLong(&ok);
-        if (!ok || (min && static_cast<double>(n) < *min) || (max && static_cast<double>(n) > *max))
-            return QStringLiteral("parameter '%1' must be an integer%2, got '%3'")
-                .arg(name, rangeText(*this), v);
-    } else if (type == u"real") {
-        bool ok = false;
-        const double d = v.trimmed().toDouble(&ok);
-        if (!ok || !std::isfinite(d) || (min && d < *min) || (max && d > *max))
-            return QStringLiteral("parameter '%1' must be a number%2, got '%3'")
-                .arg(name, rangeText(*this), v);
-    } else if (type == u"bool") {
-        bool ok = false;
-        parseBool(v, &ok);
-        if (!ok)
-            return QStringLiteral("parameter '%1' must be true or false, got '%2'").arg(name, v);
-    } else if (type == u"choice") {
-        if (!choices.contains(v))
-            return QStringLiteral("parameter '%1' must be one of %2, got '%3'")
-                .arg(name, choices.join(QStringLiteral(", ")), v);
-    } else if (required && v.isEmpty()) {
-        return QStringLiteral("parameter '%1' is required").arg(name);
-    }
-    return {};
-}
-
-std::optional<QStringList> ParamSpec::fromJson(const QJsonValue &value, QString *error) const
-{
-    switch (value.type()) {
-    case QJsonValue::String:
-        return fromText(value.toString());
-    case QJsonValue::Double:
-        if (type == u"argv" || type == u"bool" || type == u"choice")
-            break;
-        return QStringList{formatNumber(value.toDouble())};
-    case QJsonValue::Bool:
-        if (type != u"bool")
-            break;
-        return QStringList{value.toBool() ? QStringLiteral("true") : QStringLiteral("false")};
-    case QJsonValue::Array: {
-        if (type != u"argv")
-            break;
-        QStringList values;
-        const QJsonArray array = value.toArray();
-        for (qsizetype i = 0; i < array.size(); ++i) {
-            if (!array.at(i).isString()) {
-                *error = QStringLiteral("element %1 of '%2' must be a string").arg(i + 1).arg(name);
-                return std::nullopt;
-            }
-            values << array.at(i).toString();
-        }
-        return values;
-    }
-    default:
-        break;
-    }
-    static const QHash<QString, QString> expected = {
-        {QStringLiteral("int"), QStringLiteral("an integer")},
-        {QStringLiteral("real"), QStringLiteral("a number")},
-        {QStringLiteral("bool"), QStringLiteral("true or false")},
-        {QStringLiteral("argv"), QStringLiteral("a list of strings or a command line")},
-    };
-    *error = QStringLiteral("'%1' must be %2")
-                 .arg(name, expected.value(type, QStringLiteral("a string")));
-    return std::nullopt;
-}
-
-QStringList ParamSpec::fromText(const QString &text) const
-{
-    // An unterminated quote gives no words, which check() reports as "needs a command"; the
-    // callers that can say more (the command field, the CLI) call splitCommandLine() first.
-    if (type == u"argv")
-        return splitCommandLine(text).value_or(QStringList{});
-    return {text};
+    protocol::ParamValue value;
+    const auto problem = protocol::readParam(rule, toStd(values), value);
+    return problem ? fromUtf8(*problem) : QString();
 }
 
 QString ParamSpec::defaultText() const
 {
-    switch (defaultValue.type()) {
-    case QJsonValue::Double:
-        return formatNumber(defaultValue.toDouble());
-    case QJsonValue::Bool:
-        return defaultValue.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::String:
-        return defaultValue.toString();
-    case QJsonValue::Array: {
+    const protocol::ParamValue &value = rule.defaultValue;
+    switch (rule.type) {
+    case protocol::ParamType::Int:
+        return QString::number(value.integer);
+    case protocol::ParamType::Real:
+        return formatNumber(value.real);
+    case protocol::ParamType::Bool:
+        return value.flag ? QStringLiteral("true") : QStringLiteral("false");
+    case protocol::ParamType::Argv: {
         QStringList parts;
-        for (const QJsonValue &v : defaultValue.toArray()) {
-            parts << shellQuote(v.toString());
-        }
+        for (const std::string &word : value.list)
+            parts << shellQuote(fromUtf8(word));
         return parts.join(QLatin1Char(' '));
     }
-    default:
-        return {};
+    case protocol::ParamType::Text:
+    case protocol::ParamType::Path:
+    case protocol::ParamType::Choice:
+        break;
     }
+    return fromUtf8(value.text);
+}
+
+void KindSpec::addParam(protocol::ParamRule rule)
+{
+    rules.push_back(rule);
+    params << ParamSpec::fromRule(std::move(rule));
 }
 
 const ParamSpec *KindSpec::param(const QString &paramName) const
@@ -245,26 +249,13 @@ QStringList KindSpec::paramNames() const
 
 QString KindSpec::check(const QList<JobParam> &given) const
 {
-    QStringList seen;
-    for (const JobParam &p : given) {
-        const ParamSpec *spec = param(p.key);
-        if (!spec) {
-            return QStringLiteral("%1: unknown parameter '%2' (known: %3)")
-                .arg(name, p.key,
-                     params.isEmpty() ? QStringLiteral("none")
-                                      : paramNames().join(QStringLiteral(", ")));
-        }
-        if (seen.contains(p.key))
-            return QStringLiteral("%1: parameter '%2' is given twice").arg(name, p.key);
-        seen << p.key;
-        if (const QString problem = spec->check(p.values); !problem.isEmpty())
-            return name + QStringLiteral(": ") + problem;
-    }
-    for (const ParamSpec &spec : params) {
-        if (spec.required && !seen.contains(spec.name))
-            return QStringLiteral("%1: parameter '%2' is required").arg(name, spec.name);
-    }
-    return {};
+    std::vector<protocol::Param> request;
+    request.reserve(static_cast<std::size_t>(given.size()));
+    for (const JobParam &p : given)
+        request.push_back({p.key.toStdString(), toStd(p.values)});
+    protocol::ParamValues values;
+    const auto problem = protocol::readParams(name.toStdString(), rules, request, values);
+    return problem ? fromUtf8(*problem) : QString();
 }
 
 const KindSpec *Catalog::find(const QString &name) const
@@ -282,6 +273,14 @@ QStringList Catalog::kindNames() const
     for (const KindSpec &k : kinds)
         names << k.name;
     return names;
+}
+
+QString Catalog::unknownKindMessage(const QString &name) const
+{
+    std::vector<std::string> names;
+    for (const KindSpec &k : kinds)
+        names.push_back(k.name.toStdString());
+    return fromUtf8(protocol::unknownKindMessage(name.toStdString(), {names.begin(), names.end()}));
 }
 
 std::optional<Catalog> Catalog::parse(const QByteArray &json, QString *error)
@@ -313,20 +312,10 @@ std::optional<Catalog> Catalog::parse(const QByteArray &json, QString *error)
         kind.description = k.value(u"description").toString();
         kind.category = k.value(u"category").toString(QStringLiteral("compute"));
         for (const QJsonValue &pv : k.value(u"params").toArray()) {
-            const QJsonObject p = pv.toObject();
-            ParamSpec spec;
-            spec.name = p.value(u"name").toString();
-            spec.type = p.value(u"type").toString(QStringLiteral("text"));
-            spec.description = p.value(u"description").toString();
-            spec.defaultValue = p.value(u"default");
-            if (p.value(u"min").isDouble())
-                spec.min = p.value(u"min").toDouble();
-            if (p.value(u"max").isDouble())
-                spec.max = p.value(u"max").toDouble();
-            for (const QJsonValue &c : p.value(u"choices").toArray())
-                spec.choices << c.toString();
-            spec.required = p.value(u"required").toBool();
-            kind.params << spec;
+            auto rule = ruleFromJson(kind.name, pv.toObject(), error);
+            if (!rule)
+                return std::nullopt;
+            kind.addParam(std::move(*rule));
         }
         catalog.kinds << kind;
     }
@@ -357,143 +346,6 @@ std::optional<Catalog> Catalog::load(const WorkerLaunch &launch, QString *error)
         return std::nullopt;
     }
     return parse(process.readAllStandardOutput(), error);
-}
-
-std::optional<JobSpec> parseJobArgument(const QString &text, const Catalog &catalog, QString *error)
-{
-    const qsizetype colon = text.indexOf(QLatin1Char(':'));
-    JobSpec spec;
-    spec.kind = text.left(colon < 0 ? text.size() : colon).trimmed();
-    const KindSpec *kind = catalog.find(spec.kind);
-    if (!kind) {
-        *error = QStringLiteral("unknown job kind '%1'; known kinds: %2")
-                     .arg(spec.kind, catalog.kindNames().join(QStringLiteral(", ")));
-        return std::nullopt;
-    }
-    QString rest = colon < 0 ? QString() : text.mid(colon + 1);
-    while (!rest.isEmpty()) {
-        const qsizetype eq = rest.indexOf(QLatin1Char('='));
-        if (eq <= 0) {
-            *error = QStringLiteral("%1: expected key=value, got '%2'").arg(spec.kind, rest);
-            return std::nullopt;
-        }
-        const QString key = rest.left(eq).trimmed();
-        const ParamSpec *param = kind->param(key);
-        QString value;
-        if (param && param->type == u"argv") {
-            value = rest.mid(eq + 1);
-            rest.clear();
-            if (!splitCommandLine(value, error))
-                return std::nullopt;
-        } else {
-            const qsizetype comma = rest.indexOf(QLatin1Char(','), eq);
-            value = rest.mid(eq + 1, comma < 0 ? -1 : comma - eq - 1);
-            rest = comma < 0 ? QString() : rest.mid(comma + 1);
-        }
-        spec.params << JobParam{key, param ? param->fromText(value) : QStringList{value},
-                                param && param->type == u"argv"};
-    }
-    if (const QString problem = kind->check(spec.params); !problem.isEmpty()) {
-        *error = problem;
-        return std::nullopt;
-    }
-    return spec;
-}
-
-std::optional<QList<JobSpec>> parseJobsJson(const QByteArray &json, const QString &name,
-                                            const Catalog &catalog, QString *error)
-{
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("%1: %2: invalid JSON: %3")
-                     .arg(name, lineColumn(json, parseError.offset), parseError.errorString());
-        return std::nullopt;
-    }
-    if (!doc.isArray()) {
-        *error = QStringLiteral("%1: expected a JSON array of jobs like "
-                                "[{\"kind\": \"primes\", \"params\": {\"limit\": 1000000}}]")
-                     .arg(name);
-        return std::nullopt;
-    }
-    const QJsonArray array = doc.array();
-    QList<JobSpec> specs;
-    specs.reserve(array.size());
-    for (qsizetype i = 0; i < array.size(); ++i) {
-        const QString where = QStringLiteral("%1: job %2").arg(name).arg(i + 1);
-        if (!array.at(i).isObject()) {
-            *error = where + QStringLiteral(": expected an object with \"kind\" and \"params\"");
-            return std::nullopt;
-        }
-        const QJsonObject job = array.at(i).toObject();
-        for (auto it = job.begin(); it != job.end(); ++it) {
-            if (it.key() != u"kind" && it.key() != u"params") {
-                *error = where
-                         + QStringLiteral(": unknown field '%1' (expected \"kind\" and \"params\")")
-                               .arg(it.key());
-                return std::nullopt;
-            }
-        }
-        if (!job.value(u"kind").isString()) {
-            *error = where + QStringLiteral(": field 'kind' must be a string naming a job kind");
-            return std::nullopt;
-        }
-        JobSpec spec;
-        spec.kind = job.value(u"kind").toString();
-        const KindSpec *kind = catalog.find(spec.kind);
-        if (!kind) {
-            *error = where
-                     + QStringLiteral(": field 'kind': unknown job kind '%1'; known kinds: %2")
-                           .arg(spec.kind, catalog.kindNames().join(QStringLiteral(", ")));
-            return std::nullopt;
-        }
-        const QJsonValue params = job.value(u"params");
-        if (!params.isUndefined() && !params.isObject()) {
-            *error = where + QStringLiteral(": field 'params' must be an object");
-            return std::nullopt;
-        }
-        const QJsonObject object = params.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            const ParamSpec *param = kind->param(it.key());
-            if (!param) {
-                *error =
-                    where
-                    + QStringLiteral(": field 'params.%1': unknown parameter for %2 (known: %3)")
-                          .arg(it.key(), spec.kind, kind->paramNames().join(QStringLiteral(", ")));
-                return std::nullopt;
-            }
-            QString problem;
-            const std::optional<QStringList> values = param->fromJson(it.value(), &problem);
-            if (!values) {
-                *error = where + QStringLiteral(": field 'params.%1': %2").arg(it.key(), problem);
-                return std::nullopt;
-            }
-            spec.params << JobParam{it.key(), *values, param->type == u"argv"};
-        }
-        if (const QString problem = kind->check(spec.params); !problem.isEmpty()) {
-            *error = where + QStringLiteral(": ") + problem;
-            return std::nullopt;
-        }
-        specs << spec;
-    }
-    return specs;
-}
-
-std::optional<QList<JobSpec>> parseJobsFile(const QString &path, const Catalog &catalog,
-                                            QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1: cannot read the jobs file: %2").arg(path, file.errorString());
-        return std::nullopt;
-    }
-    // A jobs file is a list of small objects; one that is hundreds of MiB is a mistake.
-    constexpr qint64 kMaxJobsFile = 256 * 1024 * 1024;
-    if (file.size() > kMaxJobsFile) {
-        *error = QStringLiteral("%1: the jobs file is larger than 256 MiB").arg(path);
-        return std::nullopt;
-    }
-    return parseJobsJson(file.readAll(), path, catalog, error);
 }
 
 } // namespace longrun

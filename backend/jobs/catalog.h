@@ -1,40 +1,43 @@
 #pragma once
 
-// The catalog of job kinds, as the worker itself reports it with --list-kinds, and the checks
-// that turn what a person typed (a CLI argument, a JSON value, a text field) into parameters the
-// worker accepts. Plain values, usable from any thread.
+// The catalog of job kinds, as the worker itself reports it with --list-kinds. Each kind's
+// parameters are rebuilt from that JSON into the worker's own rule type (params.h) and checked
+// with the worker's own function (protocol::readParams), so that a job this catalog accepts is
+// one the worker accepts, and a job it refuses gets the worker's message, before anything runs
+// and with the file, position and field named by the caller. Plain values, any thread.
 //
-// The worker validates again on its side: the catalog's checks exist so that a bad job file or
-// a typo is reported before anything runs, with the file, position and field named.
+// How a front end's syntax (a form, the CLI's JOB argument, a jobs file) becomes a checked
+// JobSpec is the spec builder's: jobs/specbuilder.h, which also defines parseJobArgument() and
+// parseJobsFile() declared here for their callers.
 
 #include "jobs/jobtypes.h"
+#include "params.h"
 
-#include <QtCore/QJsonValue>
 #include <QtCore/QList>
 #include <QtCore/QString>
 
 #include <optional>
+#include <vector>
 
 namespace longrun {
 
+// One parameter: the worker's rule, and the parts of it people see (the catalog pane, the
+// CLI's --list-kinds) as Qt values, made from the rule by fromRule() and never changed alone.
 struct ParamSpec
 {
     QString name;
     QString type; // int, real, text, path, bool, choice, argv
     QString description;
-    QJsonValue defaultValue;
     std::optional<double> min;
     std::optional<double> max;
     QStringList choices;
     bool required = false;
+    protocol::ParamRule rule;
 
-    // Checks one parameter's values; returns an empty string when they are fine.
+    [[nodiscard]] static ParamSpec fromRule(protocol::ParamRule rule);
+    [[nodiscard]] bool isList() const { return rule.type == protocol::ParamType::Argv; }
+    // Checks one parameter's values with the worker's rule; an empty string when they are fine.
     [[nodiscard]] QString check(const QStringList &values) const;
-    // Turns a JSON value (from a jobs file) into the values sent to the worker.
-    [[nodiscard]] std::optional<QStringList> fromJson(const QJsonValue &value,
-                                                      QString *error) const;
-    // Turns text (a CLI "key=value", a form field) into values: an argv is split like a shell.
-    [[nodiscard]] QStringList fromText(const QString &text) const;
     // The default as text for a form field.
     [[nodiscard]] QString defaultText() const;
 };
@@ -46,10 +49,13 @@ struct KindSpec
     QString description;
     QString category; // compute, system, fault
     QList<ParamSpec> params;
+    std::vector<protocol::ParamRule> rules; // the params' rules, in the form readParams() takes
 
+    void addParam(protocol::ParamRule rule);
     [[nodiscard]] const ParamSpec *param(const QString &name) const;
     [[nodiscard]] QStringList paramNames() const;
-    // Checks a whole job: known parameters, valid values, required ones present.
+    // Checks a whole job, as the worker will: known parameters, valid values, required ones
+    // present. An empty string when it is fine, else "kind: what is wrong".
     [[nodiscard]] QString check(const QList<JobParam> &params) const;
 };
 
@@ -61,6 +67,8 @@ struct Catalog
 
     [[nodiscard]] const KindSpec *find(const QString &name) const;
     [[nodiscard]] QStringList kindNames() const;
+    // "unknown job kind 'x'; known kinds: primes, ...", the worker's words.
+    [[nodiscard]] QString unknownKindMessage(const QString &name) const;
 
     // Parses the worker's --list-kinds JSON.
     [[nodiscard]] static std::optional<Catalog> parse(const QByteArray &json, QString *error);
@@ -68,6 +76,12 @@ struct Catalog
     // does, through QtConcurrent) or from the CLI before its event loop starts.
     [[nodiscard]] static std::optional<Catalog> load(const WorkerLaunch &launch, QString *error);
 };
+
+// The shortest text that reads back as the same number (protocol::formatNumber): "0.3".
+[[nodiscard]] QString formatNumber(double value);
+
+// "line 2, column 22": where a byte offset falls in a text, for JSON syntax errors.
+[[nodiscard]] QString lineColumn(const QByteArray &text, qsizetype offset);
 
 // Splits a command line into words the way a POSIX shell does, without expanding anything:
 // 'single quotes' keep everything, "double quotes" allow \" \\ \$ \`, a backslash escapes the
@@ -80,7 +94,9 @@ struct Catalog
 [[nodiscard]] std::optional<JobSpec> parseJobArgument(const QString &text, const Catalog &catalog,
                                                       QString *error);
 
-// Parses a jobs file: a JSON array of {"kind": ..., "params": {...}}. Errors name the file, the
+// Parses a jobs file: a JSON array of {"kind": ..., "params": {...}}. An int or a real must be a
+// JSON number and a bool a JSON true or false (a string such as "1000" is refused), an argv a
+// list of strings or a command line, any other parameter a string. Errors name the file, the
 // position (line and column for syntax errors, job number otherwise) and the field.
 [[nodiscard]] std::optional<QList<JobSpec>> parseJobsFile(const QString &path,
                                                           const Catalog &catalog, QString *error);

@@ -1,5 +1,6 @@
 #include "models/catalogmodel.h"
 
+#include "jobs/specbuilder.h"
 #include "system/background.h"
 
 #include <QtConcurrent/QtConcurrentRun>
@@ -106,9 +107,7 @@ QString CatalogModel::checkParam(const QString &kind, const QString &name,
     const ParamSpec *p = k ? k->param(name) : nullptr;
     if (!p)
         return tr("unknown parameter");
-    if (text.isEmpty() && !p->required && p->type != u"argv")
-        return {};
-    return p->check(p->fromText(text));
+    return checkField(*p, text);
 }
 
 int CatalogModel::indexOf(const QString &kind) const

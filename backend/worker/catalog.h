@@ -1,9 +1,11 @@
 #pragma once
 
 // The table of job kinds and their parameters. The same table validates a Start request and
-// prints --list-kinds, so that what the app offers and what the worker accepts cannot differ.
+// prints --list-kinds, so that what the app offers and what the worker accepts cannot differ;
+// the parameters are the shared rules of params.h, which the app rebuilds from --list-kinds.
 
 #include "job.h"
+#include "params.h"
 
 #include <cstdint>
 #include <optional>
@@ -13,28 +15,6 @@
 
 namespace longrun::worker {
 
-enum class ParamType { Int, Real, Text, Path, Bool, Choice, Argv };
-
-struct ParamSpec
-{
-    std::string_view name;
-    ParamType type = ParamType::Text;
-    std::string_view description;
-    bool required = false;
-    std::int64_t intDefault = 0;
-    std::int64_t intMin = 0;
-    std::int64_t intMax = 0;
-    double realDefault = 0.0;
-    double realMin = 0.0;
-    double realMax = 0.0;
-    bool boolDefault = false;
-    std::string_view textDefault; // text, path, choice
-    std::vector<std::string_view> choices;
-    // Optional extra check of a text value, and what it expects, for the error message.
-    bool (*isValid)(std::string_view) = nullptr;
-    std::string_view expectation;
-};
-
 using RunFunction = Outcome (*)(const Args &, Job &);
 
 struct KindSpec
@@ -43,7 +23,7 @@ struct KindSpec
     std::string_view title;
     std::string_view category; // "compute", "system" or "fault"
     std::string_view description;
-    std::vector<ParamSpec> params;
+    std::vector<protocol::ParamRule> params;
     RunFunction run = nullptr;
 };
 
@@ -52,8 +32,9 @@ struct KindSpec
 // "unknown job kind 'x'; known kinds: primes, montecarlo-pi, ..."
 [[nodiscard]] std::string unknownKindMessage(std::string_view name);
 
-// Validates a Start request's parameters against the kind's table and fills in defaults.
-// Returns the error message, or nothing when `args` is ready.
+// Validates a Start request's parameters with the shared rules (protocol::readParams, the
+// app's check too) and fills in defaults. Returns the error message, or nothing when `args`
+// is ready.
 [[nodiscard]] std::optional<std::string> parseArgs(const KindSpec &kind,
                                                    const std::vector<protocol::Param> &params,
                                                    Args &args);

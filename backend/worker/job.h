@@ -4,6 +4,7 @@
 // report progress and data and to notice cancellation. Main thread only.
 
 #include "io.h"
+#include "params.h"
 
 #include <cstdint>
 #include <map>
@@ -21,21 +22,18 @@ struct Canceled
 // The end of a run: exactly one of these is sent.
 using Outcome = std::variant<protocol::Result, protocol::Error>;
 
-// One parameter after validation, in the shape its catalog type says.
-struct ArgValue
-{
-    std::int64_t integer = 0;
-    double real = 0.0;
-    bool flag = false;
-    std::string text;              // text, path and choice
-    std::vector<std::string> list; // argv
-};
+// One parameter after validation, in the shape its catalog type says (params.h).
+using ArgValue = protocol::ParamValue;
 
 // Validated parameters of a run, defaults filled in. Asking for a name that the kind's catalog
 // entry does not declare is a programming error (std::logic_error).
 class Args final
 {
 public:
+    explicit Args(protocol::ParamValues values = {})
+        : m_values(std::move(values))
+    {}
+
     [[nodiscard]] std::int64_t integer(std::string_view name) const { return get(name).integer; }
     [[nodiscard]] double real(std::string_view name) const { return get(name).real; }
     [[nodiscard]] bool flag(std::string_view name) const { return get(name).flag; }
@@ -50,7 +48,7 @@ public:
 private:
     [[nodiscard]] const ArgValue &get(std::string_view name) const;
 
-    std::map<std::string, ArgValue, std::less<>> m_values;
+    protocol::ParamValues m_values;
 };
 
 class Job final
@@ -94,9 +92,5 @@ Outcome runChecksum(const Args &args, Job &job);
 Outcome runSleep(const Args &args, Job &job);
 Outcome runCommand(const Args &args, Job &job);
 Outcome runFault(const Args &args, Job &job);
-
-// mandelbrot's region "xmin,ymin,xmax,ymax"; false unless four finite numbers with
-// xmin < xmax and ymin < ymax.
-bool parseRegion(std::string_view text, double out[4]);
 
 } // namespace longrun::worker

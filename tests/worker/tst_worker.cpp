@@ -272,8 +272,8 @@ private slots:
     void commandCancelLeavesNoProcess();
     void parentDeathKillsWorker();
 
-    void parameterErrors_data();
-    void parameterErrors();
+    // Parameter errors: tst_catalog's sameVerdictAsTheWorker sends every row of the rules to
+    // this worker and to the app's checks, and asserts the same message from both.
     void protocolErrors_data();
     void protocolErrors();
 
@@ -914,111 +914,6 @@ void tst_Worker::parentDeathKillsWorker()
     timer.start();
     QTRY_VERIFY_WITH_TIMEOUT(longrun::test::groupMembers(pid).isEmpty(), 2000);
     qInfo("worker gone %lld ms after its parent", static_cast<long long>(timer.elapsed()));
-}
-
-void tst_Worker::parameterErrors_data()
-{
-    QTest::addColumn<QString>("kind");
-    QTest::addColumn<QStringList>("parameters");
-    QTest::addColumn<QString>("message");
-
-    QTest::newRow("unknown kind")
-        << "nope" << QStringList{}
-        << "unknown job kind 'nope'; known kinds: primes, montecarlo-pi, mandelbrot, checksum, "
-           "sleep, command, fault";
-    QTest::newRow("unknown parameter")
-        << "primes" << QStringList{"lim=5"} << "primes: unknown parameter 'lim' (known: limit)";
-    QTest::newRow("unknown parameter, two known")
-        << "montecarlo-pi" << QStringList{"sample=5"}
-        << "montecarlo-pi: unknown parameter 'sample' (known: samples, seed)";
-    QTest::newRow("not an int")
-        << "primes" << QStringList{"limit=abc"}
-        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got 'abc'";
-    QTest::newRow("int too small")
-        << "primes" << QStringList{"limit=1"}
-        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got '1'";
-    QTest::newRow("int too large")
-        << "primes" << QStringList{"limit=1000000000001"}
-        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got "
-           "'1000000000001'";
-    QTest::newRow("int overflow")
-        << "primes" << QStringList{"limit=99999999999999999999999"}
-        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got "
-           "'99999999999999999999999'";
-    QTest::newRow("int with trailing text")
-        << "primes" << QStringList{"limit=100x"}
-        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got '100x'";
-    QTest::newRow("int with space")
-        << "primes" << QStringList{"limit= 100"}
-        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got ' 100'";
-    QTest::newRow("int empty")
-        << "primes" << QStringList{"limit="}
-        << "primes: parameter 'limit' must be an integer from 2 to 1000000000000, got ''";
-    QTest::newRow("real not finite")
-        << "sleep" << QStringList{"seconds=inf"}
-        << "sleep: parameter 'seconds' must be a number from 0 to 86400, got 'inf'";
-    QTest::newRow("real nan") << "sleep" << QStringList{"seconds=nan"}
-                              << "sleep: parameter 'seconds' must be a number from 0 to 86400, "
-                                 "got 'nan'";
-    QTest::newRow("real negative")
-        << "sleep" << QStringList{"seconds=-1"}
-        << "sleep: parameter 'seconds' must be a number from 0 to 86400, got '-1'";
-    QTest::newRow("real garbage")
-        << "fault" << QStringList{"delay=0.3s"}
-        << "fault: parameter 'delay' must be a number from 0 to 3600, got '0.3s'";
-    QTest::newRow("bool") << "command" << QStringList{"argv=true", "tty=maybe"}
-                          << "command: parameter 'tty' must be true or false, got 'maybe'";
-    QTest::newRow("choice")
-        << "fault" << QStringList{"mode=explode"}
-        << "fault: parameter 'mode' must be one of crash, abort, exception, hang, "
-           "ignore-sigterm, garbage, exit-nonzero, exit-zero, stderr-flood, oversized-frame, "
-           "progress-nan, progress-range, after-result, truncated, linger, leave-child, got "
-           "'explode'";
-    QTest::newRow("region")
-        << "mandelbrot" << QStringList{"region=1,0,0,1"}
-        << "mandelbrot: parameter 'region' must be four numbers xmin,ymin,xmax,ymax with "
-           "xmin < xmax and ymin < ymax, got '1,0,0,1'";
-    QTest::newRow("region, three numbers")
-        << "mandelbrot" << QStringList{"region=0,0,1"}
-        << "mandelbrot: parameter 'region' must be four numbers xmin,ymin,xmax,ymax with "
-           "xmin < xmax and ymin < ymax, got '0,0,1'";
-    QTest::newRow("missing required")
-        << "checksum" << QStringList{} << "checksum: parameter 'path' is required";
-    QTest::newRow("missing argv") << "command" << QStringList{"tty=false"}
-                                  << "command: parameter 'argv' is required";
-    QTest::newRow("empty argv") << "command" << QStringList{"argv="}
-                                << "command: parameter 'argv' must not be empty";
-    QTest::newRow("twice") << "primes" << QStringList{"limit=5", "limit=6"}
-                           << "primes: parameter 'limit' is given twice";
-    QTest::newRow("two values") << "primes"
-                                << QStringList{"limit=5\x1f"
-                                               "6"}
-                                << "primes: parameter 'limit' takes one value, got 2";
-}
-
-void tst_Worker::parameterErrors()
-{
-    QFETCH(QString, kind);
-    QFETCH(QStringList, parameters);
-    QFETCH(QString, message);
-
-    // "\x1f" separates several values of one parameter.
-    Params p;
-    for (const QString &pair : parameters) {
-        const qsizetype eq = pair.indexOf(QLatin1Char('='));
-        Param param{pair.left(eq).toStdString(), {}};
-        const QString values = pair.mid(eq + 1);
-        if (!(param.key == "argv" && values.isEmpty())) {
-            for (const QString &v : values.split(QLatin1Char('\x1f')))
-                param.values.push_back(v.toStdString());
-        }
-        p.push_back(param);
-    }
-    Worker worker;
-    QVERIFY(worker.run(kind.toStdString(), p));
-    QVERIFY(worker.wellFormed());
-    QCOMPARE(worker.exitCode(), 1);
-    QCOMPARE(worker.errorText(), message);
 }
 
 void tst_Worker::protocolErrors_data()

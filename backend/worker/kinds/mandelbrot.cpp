@@ -4,7 +4,6 @@
 #include "job.h"
 #include "text.h"
 
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 
@@ -59,30 +58,13 @@ bool inKnownInterior(double x, double y)
 
 } // namespace
 
-bool parseRegion(std::string_view text, double out[4])
-{
-    for (int i = 0; i < 4; ++i) {
-        const std::size_t comma = i < 3 ? text.find(',') : text.size();
-        if (comma == std::string_view::npos)
-            return false;
-        const std::string_view item = trimmed(text.substr(0, comma));
-        const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), out[i]);
-        if (item.empty() || ec != std::errc{} || ptr != item.data() + item.size()
-            || !std::isfinite(out[i]))
-            return false;
-        text.remove_prefix(i < 3 ? comma + 1 : comma);
-    }
-    return out[0] < out[2] && out[1] < out[3];
-}
-
 Outcome runMandelbrot(const Args &args, Job &job)
 {
     const auto width = static_cast<std::uint32_t>(args.integer("width"));
     const auto height = static_cast<std::uint32_t>(args.integer("height"));
     const auto iterations = args.integer("iterations");
-    double region[4] = {};
-    if (!parseRegion(args.text("region"), region))
-        return protocol::Error{"mandelbrot: bad region '" + args.text("region") + "'"};
+    // The rule's format (TextFormat::Region) has refused a bad region before the run.
+    const protocol::Region region = protocol::parseRegion(args.text("region")).value();
     if (std::uint64_t{width} * height > protocol::kMaxImagePixels)
         return protocol::Error{"mandelbrot: image too large"};
 
@@ -90,18 +72,18 @@ Outcome runMandelbrot(const Args &args, Job &job)
     result.image.width = width;
     result.image.height = height;
     result.image.rgb.assign(std::size_t{width} * height * 3, 0);
-    const double dx = (region[2] - region[0]) / width;
-    const double dy = (region[3] - region[1]) / height;
+    const double dx = (region.xmax - region.xmin) / width;
+    const double dy = (region.ymax - region.ymin) / height;
     // Escape radius 16 instead of 2: the smooth count is then accurate enough to show no bands.
     constexpr double kBailout = 256.0;
     std::int64_t inside = 0;
 
     for (std::uint32_t py = 0; py < height; ++py) {
-        const double cy = region[3] - (py + 0.5) * dy; // row 0 is the top of the picture
+        const double cy = region.ymax - (py + 0.5) * dy; // row 0 is the top of the picture
         for (std::uint32_t px = 0; px < width; ++px) {
             // One pixel may take up to 10^5 iterations: look at the flag for every pixel.
             job.checkCanceled();
-            const double cx = region[0] + (px + 0.5) * dx;
+            const double cx = region.xmin + (px + 0.5) * dx;
             std::uint8_t *pixel = &result.image.rgb[(std::size_t{py} * width + px) * 3];
             if (inKnownInterior(cx, cy)) {
                 ++inside;

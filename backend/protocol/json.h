@@ -3,13 +3,15 @@
 // Just enough JSON writing for --list-kinds: strings escaped per RFC 8259, numbers that every
 // parser reads back exactly.
 
-#include <charconv>
+#include "params.h"
+
 #include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
-namespace longrun::worker::json {
+namespace longrun::protocol::json {
 
 inline void appendString(std::string &out, std::string_view s)
 {
@@ -58,16 +60,10 @@ inline void appendNumber(std::string &out, std::int64_t value)
     out += std::to_string(value);
 }
 
-// Shortest text that reads back as the same double; JSON has no NaN or infinity.
+// Shortest text that reads back as the same double (formatNumber); JSON has no NaN or infinity.
 inline void appendNumber(std::string &out, double value)
 {
-    if (!std::isfinite(value)) {
-        out += "null";
-        return;
-    }
-    char buffer[64];
-    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    out.append(buffer, ec == std::errc{} ? end : buffer);
+    out += std::isfinite(value) ? formatNumber(value) : std::string("null");
 }
 
 inline void appendBool(std::string &out, bool value)
@@ -75,4 +71,15 @@ inline void appendBool(std::string &out, bool value)
     out += value ? "true" : "false";
 }
 
-} // namespace longrun::worker::json
+inline void appendStrings(std::string &out, const std::vector<std::string> &items)
+{
+    out.push_back('[');
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0)
+            out.push_back(',');
+        appendString(out, items[i]);
+    }
+    out.push_back(']');
+}
+
+} // namespace longrun::protocol::json
