@@ -21,6 +21,8 @@ private slots:
         QTest::addColumn<int>("signal");
         QTest::newRow("SIGTERM") << SIGTERM;
         QTest::newRow("SIGINT") << SIGINT;
+        // A closed terminal: the window goes as cleanly as for SIGTERM.
+        QTest::newRow("SIGHUP") << SIGHUP;
     }
 
     void signalQuitsTheWindow()
