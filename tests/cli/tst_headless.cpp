@@ -11,6 +11,8 @@
 #include <QtTest/QTest>
 
 #include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace longrun;
 
@@ -30,6 +32,12 @@ class tst_Headless : public QObject
     {
         QProcess process;
         process.start(qEnvironmentVariable("LONGRUN_APP"), QStringList{"--headless"} + args);
+        return finish(process, timeoutMs);
+    }
+
+    // Waits for a started longrun and collects its output and JSON events.
+    static Run finish(QProcess &process, int timeoutMs = 60000)
+    {
         process.closeWriteChannel();
         Run result;
         if (!process.waitForFinished(timeoutMs)) {
@@ -47,6 +55,41 @@ class tst_Headless : public QObject
         }
         return result;
     }
+
+    // The environment of a machine without a display: no X, no Wayland, no platform named.
+    static QProcessEnvironment noDisplay()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove("DISPLAY");
+        env.remove("WAYLAND_DISPLAY");
+        env.remove("QT_QPA_PLATFORM");
+        return env;
+    }
+
+    static int lastIndexOf(const Run &r, const QString &type)
+    {
+        for (qsizetype i = r.events.size() - 1; i >= 0; --i) {
+            if (r.events.at(i).value(QStringLiteral("event")).toString() == type)
+                return static_cast<int>(i);
+        }
+        return -1;
+    }
+
+    // A jobs file in `dir`.
+    static QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &text,
+                             QFile::Permissions permissions = QFile::ReadOwner | QFile::WriteOwner)
+    {
+        const QString path = dir.filePath(name);
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size())
+            return {};
+        file.close();
+        file.setPermissions(permissions);
+        return path;
+    }
+
+    static constexpr QFile::Permissions kExecutable =
+        QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner;
 
     static QList<QJsonObject> eventsOf(const Run &r, const QString &type)
     {
@@ -257,6 +300,50 @@ private slots:
         QVERIFY2(!anyAlive(), "a worker or its child outlived longrun");
         QVERIFY2(timer.elapsed() <= 1000,
                  qPrintable(QString("cleanup took %1 ms").arg(timer.elapsed())));
+    }
+
+    // A worker that cannot list its kinds: the reason in words, and the tail of its stderr.
+    void brokenWorker_data()
+    {
+        QTest::addColumn<QByteArray>("script");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("killed") << QByteArray("#!/bin/sh\necho 'out of luck' >&2\nkill -KILL $$\n")
+                                << "failed to list its kinds: killed by SIGKILL (Killed); "
+                                   "stderr: out of luck";
+        QTest::newRow("exit code") << QByteArray("#!/bin/sh\necho one >&2\necho two >&2\nexit 7\n")
+                                   << "failed to list its kinds: exited with code 7; "
+                                      "stderr: one | two";
+        QTest::newRow("silent exit code")
+            << QByteArray("#!/bin/sh\nexit 9\n") << "failed to list its kinds: exited with code 9";
+    }
+
+    void brokenWorker()
+    {
+        QFETCH(QByteArray, script);
+        QFETCH(QString, reason);
+        QTemporaryDir dir;
+        const QString worker = writeFile(dir, "worker", script, kExecutable);
+        const Run r = run({"--worker", worker, "sleep"});
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(r.err.split('\n').first(),
+                 QStringLiteral("longrun: the worker '%1' %2").arg(worker, reason));
+    }
+
+    void workerNotAProgram()
+    {
+        QTemporaryDir dir;
+        Run r = run({"--worker", dir.path(), "sleep"});
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(r.err.split('\n').first(),
+                 QStringLiteral("longrun: cannot start the worker '%1': it is a directory, "
+                                "not a program")
+                     .arg(dir.path()));
+        const QString text = writeFile(dir, "notes.txt", "hello\n");
+        r = run({"--worker", text, "sleep"});
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(r.err.split('\n').first(),
+                 QStringLiteral("longrun: cannot start the worker '%1': it is not executable")
+                     .arg(text));
     }
 };
 
