@@ -1,10 +1,12 @@
-// longrun: the window, or with --headless the same engine for scripts and CI.
+// longrun: the window, or with --headless the same engine for scripts and CI. The command line
+// is parsed once (cli/options.h) before any application object exists, so that --help,
+// --version and the headless run never need a display.
 
 #include "cli/headless.h"
+#include "cli/options.h"
 #include "control/taskcontroller.h"
 #include "system/signalwatcher.h"
 
-#include <QtCore/QCommandLineParser>
 #include <QtGui/QGuiApplication>
 #include <QtQml/QQmlApplicationEngine>
 #include <QtQml/QQmlExtensionPlugin>
@@ -17,78 +19,63 @@ Q_IMPORT_QML_PLUGIN(Longrun_UiPlugin)
 
 namespace {
 
-bool wantsHeadless(int argc, char **argv)
+void setNames()
 {
-    for (int i = 1; i < argc; ++i) {
-        const QByteArray arg(argv[i]);
-        if (arg == "--headless" || arg == "--list-kinds")
-            return true;
-    }
-    return false;
+    QCoreApplication::setApplicationName(QStringLiteral("longrun"));
+    QCoreApplication::setApplicationVersion(longrun::longrunVersion());
 }
 
-} // namespace
-
-int main(int argc, char **argv)
+bool haveDisplay()
 {
-    if (wantsHeadless(argc, argv)) {
-        QCoreApplication app(argc, argv);
-        QCoreApplication::setApplicationName(QStringLiteral("longrun"));
-        QCoreApplication::setApplicationVersion(QStringLiteral(LONGRUN_VERSION));
-        return longrun::runHeadless(QCoreApplication::arguments());
-    }
+    return !qEnvironmentVariableIsEmpty("DISPLAY")
+           || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+           || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
 
-    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
-        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
-        std::fputs(
-            "longrun: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset).\n"
-            "Run jobs without a window with 'longrun --headless JOB...' (see --headless --help),\n"
-            "or try 'longrun --headless --demo'.\n",
-            stderr);
-        return 2;
-    }
+// The jobs files one after the other, each once the previous one is in (or failed), so that
+// their jobs keep the order of the command line: the files are read on a pool of two threads.
+void loadJobsFiles(longrun::TaskController &controller, QStringList files)
+{
+    if (files.isEmpty())
+        return;
+    const QString file = files.takeFirst();
+    auto *step = new QObject(&controller);
+    // Deleting `step` ends both connections: whichever fires first is the only one.
+    auto next = [&controller, step, files] {
+        const QStringList rest = files;
+        delete step;
+        loadJobsFiles(controller, rest);
+    };
+    QObject::connect(&controller, &longrun::TaskController::jobsAdded, step, next,
+                     Qt::SingleShotConnection);
+    QObject::connect(&controller, &longrun::TaskController::errorOccurred, step, next,
+                     Qt::SingleShotConnection);
+    controller.loadJobsFile(QUrl::fromLocalFile(file));
+}
 
+int runWindow(int argc, char **argv, const longrun::CliOptions &options)
+{
     QGuiApplication app(argc, argv);
-    QGuiApplication::setApplicationName(QStringLiteral("longrun"));
+    setNames();
     QGuiApplication::setApplicationDisplayName(QStringLiteral("longrun"));
-    QGuiApplication::setApplicationVersion(QStringLiteral(LONGRUN_VERSION));
     QGuiApplication::setDesktopFileName(QStringLiteral("longrun"));
     // One style on purpose: Fusion looks the same everywhere, so screenshots and tests are stable.
     QQuickStyle::setStyle(QStringLiteral("Fusion"));
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Runs many long jobs at once, each in its own process."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addOption(
-        {QStringLiteral("worker"), QStringLiteral("The worker program."), QStringLiteral("PATH")});
-    parser.addOption({QStringLiteral("concurrency"), QStringLiteral("Jobs to run at once."),
-                      QStringLiteral("N")});
-    parser.addOption({QStringLiteral("jobs"),
-                      QStringLiteral("Load jobs from a JSON file at start."),
-                      QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("headless"),
-                      QStringLiteral("Run without a window; see longrun --headless --help.")});
-    parser.process(app);
-
     longrun::TaskController controller;
-    if (parser.isSet(QStringLiteral("worker")))
-        controller.setWorkerLaunch({parser.value(QStringLiteral("worker")), {}});
-    if (parser.isSet(QStringLiteral("concurrency")))
-        controller.setConcurrency(parser.value(QStringLiteral("concurrency")).toInt());
+    if (QString error; !longrun::configureController(options, controller, &error))
+        return longrun::usageError(error);
     longrun::TaskController::setInstance(&controller);
     controller.reloadCatalog();
-    if (parser.isSet(QStringLiteral("jobs"))) {
+    if (!options.jobsFiles.isEmpty()) {
         QObject::connect(
             controller.catalog(), &longrun::CatalogModel::loaded, &controller,
-            [&] {
-                controller.loadJobsFile(QUrl::fromLocalFile(parser.value(QStringLiteral("jobs"))));
-            },
+            [&controller, files = options.jobsFiles] { loadJobsFiles(controller, files); },
             Qt::SingleShotConnection);
     }
 
-    // A signal (logout, kill) asks no question: cancel everything and leave no process behind.
+    // A signal (logout, kill, a closed terminal) asks no question: cancel everything and leave
+    // no process behind.
     longrun::SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &longrun::SignalWatcher::signalled, &controller,
                      [&controller] { controller.shutdown(); });
@@ -106,4 +93,37 @@ int main(int argc, char **argv)
     if (engine.rootObjects().isEmpty())
         return 1;
     return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QString error;
+    const std::optional<longrun::CliOptions> options =
+        longrun::parseCommandLine(longrun::argumentsOf(argc, argv), &error);
+    if (!options)
+        return longrun::usageError(error);
+
+    if (options->help || options->version || options->headless) {
+        QCoreApplication app(argc, argv);
+        setNames();
+        if (options->help || options->version) {
+            const QByteArray text =
+                (options->help ? longrun::helpText() : longrun::versionText()).toLocal8Bit();
+            std::fwrite(text.constData(), 1, static_cast<std::size_t>(text.size()), stdout);
+            return std::fflush(stdout) == 0 ? longrun::kExitOk : longrun::kExitOutputError;
+        }
+        return longrun::runHeadless(*options);
+    }
+
+    if (!haveDisplay()) {
+        std::fputs(
+            "longrun: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+            "Run jobs without a window with 'longrun --headless JOB...' (see --help),\n"
+            "or try 'longrun --headless --demo'.\n",
+            stderr);
+        return longrun::kExitUsage;
+    }
+    return runWindow(argc, argv, *options);
 }

@@ -1,9 +1,14 @@
 #include "jobs/catalog.h"
 
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
+
+#include <cmath>
+#include <cstring>
 
 namespace longrun {
 
@@ -322,8 +327,23 @@ std::optional<Catalog> Catalog::parse(const QByteArray &json, QString *error)
     return catalog;
 }
 
-std::optional<Catalog> Catalog::load(const WorkerLaunch &launch, QString *error)
+std::optional<Catalog> Catalog::load(const WorkerLaunch &launch, QString *error, QByteArray *json)
 {
+    // execve's "Permission denied" does not say what is wrong with a path to a folder or to a
+    // file that is no program; a bare name is looked up in PATH by QProcess.
+    if (launch.program.contains(QLatin1Char('/'))) {
+        const QFileInfo file(launch.program);
+        QString problem;
+        if (file.isDir())
+            problem = QStringLiteral("it is a directory, not a program");
+        else if (file.exists() && !file.isExecutable())
+            problem = QStringLiteral("it is not executable");
+        if (!problem.isEmpty()) {
+            *error =
+                QStringLiteral("cannot start the worker '%1': %2").arg(launch.program, problem);
+            return std::nullopt;
+        }
+    }
     QProcess process;
     process.start(launch.program, launch.arguments + QStringList{QStringLiteral("--list-kinds")});
     if (!process.waitForStarted(10000)) {
@@ -340,12 +360,30 @@ std::optional<Catalog> Catalog::load(const WorkerLaunch &launch, QString *error)
         return std::nullopt;
     }
     if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-        *error = QStringLiteral("the worker '%1' failed to list its kinds: %2")
-                     .arg(launch.program,
-                          QString::fromLocal8Bit(process.readAllStandardError()).trimmed());
+        // How it ended, then the last lines it wrote on stderr, if any.
+        const int code = process.exitCode();
+        QString why = QStringLiteral("exited with code %1").arg(code);
+        if (process.exitStatus() == QProcess::CrashExit) {
+            const char *abbrev = ::sigabbrev_np(code);
+            why = abbrev ? QStringLiteral("killed by SIG%1 (%2)")
+                               .arg(QString::fromLatin1(abbrev),
+                                    QString::fromLocal8Bit(::strsignal(code)))
+                         : QStringLiteral("killed by signal %1").arg(code);
+        }
+        QStringList lines = QString::fromLocal8Bit(process.readAllStandardError())
+                                .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        if (lines.size() > 5)
+            lines = lines.mid(lines.size() - 5);
+        if (!lines.isEmpty())
+            why += QStringLiteral("; stderr: ") + lines.join(QStringLiteral(" | ")).right(500);
+        *error =
+            QStringLiteral("the worker '%1' failed to list its kinds: %2").arg(launch.program, why);
         return std::nullopt;
     }
-    return parse(process.readAllStandardOutput(), error);
+    const QByteArray output = process.readAllStandardOutput();
+    if (json)
+        *json = output;
+    return parse(output, error);
 }
 
 } // namespace longrun

@@ -72,9 +72,11 @@ struct Catalog
 
     // Parses the worker's --list-kinds JSON.
     [[nodiscard]] static std::optional<Catalog> parse(const QByteArray &json, QString *error);
-    // Runs `worker --list-kinds` and parses it. Blocks: call it from a worker thread (the GUI
-    // does, through QtConcurrent) or from the CLI before its event loop starts.
-    [[nodiscard]] static std::optional<Catalog> load(const WorkerLaunch &launch, QString *error);
+    // Runs `worker --list-kinds` and parses it; `json`, when given, gets what the worker
+    // printed. Blocks: call it from a worker thread (the GUI does, through QtConcurrent) or from
+    // the CLI before its event loop starts.
+    [[nodiscard]] static std::optional<Catalog> load(const WorkerLaunch &launch, QString *error,
+                                                     QByteArray *json = nullptr);
 };
 
 // The shortest text that reads back as the same number (protocol::formatNumber): "0.3".

@@ -21,7 +21,8 @@ namespace longrun::worker {
 using Clock = std::chrono::steady_clock;
 
 inline constexpr auto kThrottle = std::chrono::milliseconds(50);
-inline constexpr const char *kWorkerName = "longrun-worker 0.1.0";
+// LONGRUN_VERSION: the project's version (CMake project(VERSION), see CMakeLists.txt here).
+inline constexpr const char *kWorkerName = "longrun-worker " LONGRUN_VERSION;
 
 // Ends the process because the parent is gone: kills our whole process group (ourselves and
 // any grandchildren) when we lead it, else exits with `code`. Async-signal-safe.

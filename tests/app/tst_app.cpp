@@ -21,6 +21,8 @@ private slots:
         QTest::addColumn<int>("signal");
         QTest::newRow("SIGTERM") << SIGTERM;
         QTest::newRow("SIGINT") << SIGINT;
+        // A closed terminal: the window goes as cleanly as for SIGTERM.
+        QTest::newRow("SIGHUP") << SIGHUP;
     }
 
     void signalQuitsTheWindow()
@@ -55,6 +57,60 @@ private slots:
         QCOMPARE(app.exitStatus(), QProcess::NormalExit);
         QCOMPARE(app.exitCode(), 0);
         QCOMPARE(test::stillAlive(children), QList<pid_t>{});
+    }
+
+    // The window and the headless run share one option table: what only the headless run
+    // understands is refused with a window, not silently ignored.
+    void windowRefusesHeadlessOptions_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("--json") << QStringList{"--json"}
+                                << "longrun: --json needs --headless (the window has no such "
+                                   "option)";
+        QTest::newRow("--timeout") << QStringList{"--timeout", "5"}
+                                   << "longrun: --timeout needs --headless (the window has no "
+                                      "such option)";
+        QTest::newRow("JOB") << QStringList{"primes"}
+                             << "longrun: jobs on the command line need --headless (the window "
+                                "reads --jobs FILE)";
+        QTest::newRow("--concurrency")
+            << QStringList{"--concurrency", "0"}
+            << "longrun: --concurrency takes a whole number from 1 to 256, not '0'";
+        QTest::newRow("unknown") << QStringList{"--frobnicate"}
+                                 << "longrun: Unknown option 'frobnicate'.";
+    }
+
+    void windowRefusesHeadlessOptions()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        QProcess app;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        app.setProcessEnvironment(env);
+        app.start(qEnvironmentVariable("LONGRUN_APP"), args);
+        QVERIFY2(app.waitForFinished(test::kHangMs), "the window opened");
+        QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(app.exitCode(), 2);
+        // Qt may have spoken first (QStandardPaths about XDG_RUNTIME_DIR).
+        const QString err = QString::fromUtf8(app.readAllStandardError());
+        QVERIFY2(err.contains(message + "\nTry 'longrun --help'.\n"), qPrintable(err));
+    }
+
+    // Without a display, the window says how to run without one.
+    void noDisplay()
+    {
+        QProcess app;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove("DISPLAY");
+        env.remove("WAYLAND_DISPLAY");
+        env.remove("QT_QPA_PLATFORM");
+        app.setProcessEnvironment(env);
+        app.start(qEnvironmentVariable("LONGRUN_APP"), QStringList{});
+        QVERIFY(app.waitForFinished(test::kHangMs));
+        QCOMPARE(app.exitCode(), 2);
+        QVERIFY(app.readAllStandardError().startsWith("longrun: no display to open a window on"));
     }
 };
 

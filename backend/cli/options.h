@@ -1,0 +1,73 @@
+#pragma once
+
+// longrun's command line, the window's and the headless one alike: one table of options
+// (options.cpp), parsed once, into plain values. Whether a run is headless is decided here too,
+// so that --help and --version work where no window can open.
+
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+
+#include <optional>
+
+namespace longrun {
+
+class TaskController;
+
+struct CliOptions
+{
+    bool help = false;
+    bool version = false;
+    bool headless = false; // --headless, or --list-kinds (which never needs a window)
+    bool json = false;
+    bool listKinds = false;
+    bool demo = false;
+    QString worker; // empty: the controller's default
+    // Checked by configureController, which knows the controller's limit.
+    std::optional<QString> concurrency;
+    QStringList jobsFiles; // every --jobs, in the order given
+    int repeat = 1;
+    int retries = 0;
+    double timeoutSeconds = 0; // 0: none
+    QString imageDir;
+    QStringList jobs; // positional JOB arguments
+};
+
+// The bounds of the number options, stated in their messages.
+inline constexpr int kMaxRepeat = 100000;
+inline constexpr int kMaxRetries = 100;
+// The runner checks a job's clock every 100 ms (jobrunner.cpp), so a shorter timeout could not
+// fire when it says; the upper bound is the controller's (about 11.5 days).
+inline constexpr double kMinTimeoutSeconds = 0.1;
+inline constexpr double kMaxTimeoutSeconds = 1.0e6;
+
+// Exit statuses of longrun (also in the help text).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitJobsFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitOutputError = 74; // EX_IOERR: standard output could not be written
+inline constexpr int kExitSignalBase = 128; // + the signal's number
+
+// "0.1.0": the project's version (CMake project(VERSION)).
+[[nodiscard]] QString longrunVersion();
+
+// argv as Qt strings, before any QCoreApplication exists.
+[[nodiscard]] QStringList argumentsOf(int argc, char **argv);
+
+// Parses the arguments (argv[0] included). Returns nothing and says why for bad usage,
+// including an option of the headless mode given to the window.
+[[nodiscard]] std::optional<CliOptions> parseCommandLine(const QStringList &arguments,
+                                                         QString *error);
+
+// What --help and --version print. Need a QCoreApplication (the usage line names argv[0]).
+[[nodiscard]] QString helpText();
+[[nodiscard]] QString versionText();
+
+// Applies what the window and the headless run share: the worker and the concurrency.
+// Returns false and says why when --concurrency is out of the controller's range.
+[[nodiscard]] bool configureController(const CliOptions &options, TaskController &controller,
+                                       QString *error);
+
+// Prints "longrun: MESSAGE" and where to find help on stderr; returns kExitUsage.
+int usageError(const QString &message);
+
+} // namespace longrun
