@@ -32,27 +32,6 @@ bool haveDisplay()
            || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
 }
 
-// The jobs files one after the other, each once the previous one is in (or failed), so that
-// their jobs keep the order of the command line: the files are read on a pool of two threads.
-void loadJobsFiles(longrun::TaskController &controller, QStringList files)
-{
-    if (files.isEmpty())
-        return;
-    const QString file = files.takeFirst();
-    auto *step = new QObject(&controller);
-    // Deleting `step` ends both connections: whichever fires first is the only one.
-    auto next = [&controller, step, files] {
-        const QStringList rest = files;
-        delete step;
-        loadJobsFiles(controller, rest);
-    };
-    QObject::connect(&controller, &longrun::TaskController::jobsAdded, step, next,
-                     Qt::SingleShotConnection);
-    QObject::connect(&controller, &longrun::TaskController::errorOccurred, step, next,
-                     Qt::SingleShotConnection);
-    controller.loadJobsFile(QUrl::fromLocalFile(file));
-}
-
 int runWindow(int argc, char **argv, const longrun::CliOptions &options)
 {
     QGuiApplication app(argc, argv);
@@ -70,7 +49,7 @@ int runWindow(int argc, char **argv, const longrun::CliOptions &options)
     if (!options.jobsFiles.isEmpty()) {
         QObject::connect(
             controller.catalog(), &longrun::CatalogModel::loaded, &controller,
-            [&controller, files = options.jobsFiles] { loadJobsFiles(controller, files); },
+            [&controller, files = options.jobsFiles] { controller.loadJobsFiles(files); },
             Qt::SingleShotConnection);
     }
 

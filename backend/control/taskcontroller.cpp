@@ -247,31 +247,38 @@ QString TaskController::localPath(const QUrl &url)
 
 void TaskController::loadJobsFile(const QUrl &file)
 {
-    const QString path = localPath(file);
+    loadJobsFiles({localPath(file)});
+}
+
+void TaskController::loadJobsFiles(const QStringList &paths)
+{
     const Catalog catalog = m_catalog.catalog();
     struct Parsed
     {
-        std::optional<QList<JobSpec>> specs;
+        QList<JobSpec> specs;
         QString error;
     };
     auto *watcher = new QFutureWatcher<Parsed>(this);
     connect(watcher, &QFutureWatcher<Parsed>::finished, this, [this, watcher] {
         Parsed parsed = watcher->result();
         watcher->deleteLater();
-        if (!parsed.specs) {
+        if (!parsed.error.isEmpty())
             fail(parsed.error);
-            return;
-        }
-        if (parsed.specs->isEmpty()) {
+        else if (parsed.specs.isEmpty())
             fail(tr("The jobs file has no jobs"));
-            return;
-        }
-        enqueue(*parsed.specs);
+        else
+            enqueue(parsed.specs);
     });
-    // A jobs file may hold 100,000 jobs: read and check it away from the GUI thread.
-    watcher->setFuture(QtConcurrent::run(backgroundPool(), [path, catalog] {
+    // A jobs file may hold 100,000 jobs: read and check it away from the GUI thread. The files
+    // are read in order and go in as one: one that is bad adds none of them, as in the CLI.
+    watcher->setFuture(QtConcurrent::run(backgroundPool(), [paths, catalog] {
         Parsed parsed;
-        parsed.specs = parseJobsFile(path, catalog, &parsed.error);
+        for (const QString &path : paths) {
+            std::optional<QList<JobSpec>> specs = parseJobsFile(path, catalog, &parsed.error);
+            if (!specs)
+                return Parsed{{}, parsed.error};
+            parsed.specs << *specs;
+        }
         return parsed;
     }));
 }

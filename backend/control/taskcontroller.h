@@ -112,6 +112,8 @@ public:
     Q_INVOKABLE bool startCommand(const QString &commandLine, const QString &workingDirectory = {},
                                   bool terminal = true);
     Q_INVOKABLE void loadJobsFile(const QUrl &file);
+    // Reads jobs files in the background, in order, and queues their jobs as one lot.
+    void loadJobsFiles(const QStringList &paths);
     // A file or folder dialog's URL as the local path a job parameter expects.
     Q_INVOKABLE static QString localPath(const QUrl &url);
     Q_INVOKABLE bool cancel(int id);
