@@ -40,7 +40,7 @@ Item {
             logX: true
             color: Theme.plotLine
             referenceColor: Theme.plotReference
-            gridColor: "#e3e6ea"
+            gridColor: Theme.plotGrid
         }
     }
 
