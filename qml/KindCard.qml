@@ -9,7 +9,6 @@ import Longrun.Backend
 Rectangle {
     id: root
 
-    required property int index
     required property string name
     required property string title
     required property string description

@@ -10,9 +10,6 @@ ApplicationWindow {
     id: root
 
     readonly property bool wide: root.width >= 1100
-    readonly property alias catalogPane: catalogPane
-    readonly property alias jobList: jobList
-    readonly property alias jobDetails: jobDetails
 
     objectName: "mainWindow"
     // As large as the design wants, but never larger than the screen it opens on.
