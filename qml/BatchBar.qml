@@ -9,7 +9,6 @@ import Longrun.Backend
 Pane {
     id: root
 
-    readonly property var model: TaskController.model
     readonly property string percentText: qsTr("%1%").arg(Math.floor(TaskController.model.overallProgress * 100))
 
     component FilterChip: Button {
@@ -17,7 +16,6 @@ Pane {
         required property string key
         required property string label
         required property int count
-        property string stateKey: chip.key
         objectName: "filter_" + chip.key
         checkable: true
         checked: TaskController.jobs.filter === chip.key
@@ -40,8 +38,8 @@ Pane {
                 height: 10
                 radius: 5
                 visible: chip.key !== "all" && chip.key !== "active"
-                color: Theme.stateBackground(chip.stateKey)
-                border.color: Theme.stateForeground(chip.stateKey)
+                color: Theme.stateBackground(chip.key)
+                border.color: Theme.stateForeground(chip.key)
             }
             Label {
                 text: chip.label

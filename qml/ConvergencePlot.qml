@@ -13,7 +13,6 @@ Item {
     property string referenceLabel: "π"
     property string xTitle: qsTr("samples")
     readonly property alias count: plot.count
-    readonly property alias plot: plot
 
     implicitHeight: 240
     Accessible.role: Accessible.Chart
@@ -40,7 +39,7 @@ Item {
             logX: true
             color: Theme.plotLine
             referenceColor: Theme.plotReference
-            gridColor: "#e3e6ea"
+            gridColor: Theme.plotGrid
         }
     }
 

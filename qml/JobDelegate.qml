@@ -2,7 +2,6 @@ pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import Longrun.Backend
 
 // One row of the job list. Kept light: it reads only the roles it shows (never the series or
 // the result values), so hundreds of rows and a flood of progress updates stay smooth.
@@ -31,21 +30,6 @@ ItemDelegate {
     readonly property string percentText: qsTr("%1%").arg(Math.floor(root.progress * 100))
 
     signal activated()
-
-    component RowButton: Button {
-        id: rowButton
-        property string tip
-        focusPolicy: Qt.NoFocus
-        font.pixelSize: 12
-        implicitWidth: rowButton.implicitContentWidth + rowButton.leftPadding + rowButton.rightPadding
-        leftPadding: 10
-        rightPadding: 10
-        topPadding: 3
-        bottomPadding: 3
-        ToolTip.visible: rowButton.hovered
-        ToolTip.text: rowButton.tip
-        ToolTip.delay: 600
-    }
 
     objectName: "job_" + root.jobId
     height: 58
@@ -186,42 +170,15 @@ ItemDelegate {
             Layout.preferredWidth: 134
             Layout.minimumWidth: 134
             Layout.fillHeight: true
-            Row {
+            JobActions {
                 anchors.right: parent.right
                 anchors.verticalCenter: parent.verticalCenter
-                spacing: 4
-                RowButton {
-                    objectName: "pauseButton_" + root.jobId
-                    visible: root.canPause
-                    text: qsTr("Pause")
-                    onClicked: TaskController.pause(root.jobId)
-                    Accessible.name: qsTr("Pause job %1").arg(root.jobId)
-                    tip: qsTr("Freeze the process; its time stops counting")
-                }
-                RowButton {
-                    objectName: "resumeButton_" + root.jobId
-                    visible: root.canResume
-                    text: qsTr("Resume")
-                    onClicked: TaskController.resume(root.jobId)
-                    Accessible.name: qsTr("Resume job %1").arg(root.jobId)
-                    tip: qsTr("Let the paused process run again")
-                }
-                RowButton {
-                    objectName: "retryButton_" + root.jobId
-                    visible: root.canRetry
-                    text: qsTr("Retry")
-                    onClicked: TaskController.retry(root.jobId)
-                    Accessible.name: qsTr("Retry job %1").arg(root.jobId)
-                    tip: qsTr("Run this job again")
-                }
-                RowButton {
-                    objectName: "cancelButton_" + root.jobId
-                    visible: root.canCancel
-                    text: qsTr("Cancel")
-                    onClicked: TaskController.cancel(root.jobId)
-                    Accessible.name: qsTr("Cancel job %1").arg(root.jobId)
-                    tip: qsTr("Stop this job (Delete)")
-                }
+                compact: true
+                jobId: root.jobId
+                canPause: root.canPause
+                canResume: root.canResume
+                canRetry: root.canRetry
+                canCancel: root.canCancel
             }
         }
     }

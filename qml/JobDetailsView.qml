@@ -2,7 +2,6 @@ pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import Longrun.Backend
 
 // The details of one job (a delegate of SelectedJobModel, so it reads the heavy roles for the
 // selected job only). Texts a person may want to copy are selectable.
@@ -98,6 +97,19 @@ ScrollView {
             }
         }
 
+        // The job's buttons, right under its progress: in a short pane (the window at 800x600)
+        // they stay in sight without scrolling.
+        JobActions {
+            Layout.leftMargin: 14
+            Layout.rightMargin: 14
+            namePrefix: "details_"
+            jobId: root.jobId
+            canPause: root.canPause
+            canResume: root.canResume
+            canRetry: root.canRetry
+            canCancel: root.canCancel
+        }
+
         GridLayout {
             Layout.fillWidth: true
             Layout.leftMargin: 14
@@ -124,37 +136,6 @@ ScrollView {
             Label { text: root.attempt; visible: root.attempt > 1 }
             Label { text: qsTr("Process"); color: Theme.muted; visible: root.pid > 0 && !root.isTerminal }
             Label { text: qsTr("pid %1").arg(root.pid); visible: root.pid > 0 && !root.isTerminal }
-        }
-
-        RowLayout {
-            Layout.leftMargin: 14
-            Layout.rightMargin: 14
-            spacing: 6
-            visible: root.canPause || root.canResume || root.canCancel || root.canRetry
-            Button {
-                objectName: "detailsPauseButton"
-                visible: root.canPause
-                text: qsTr("Pause")
-                onClicked: TaskController.pause(root.jobId)
-            }
-            Button {
-                objectName: "detailsResumeButton"
-                visible: root.canResume
-                text: qsTr("Resume")
-                onClicked: TaskController.resume(root.jobId)
-            }
-            Button {
-                objectName: "detailsCancelButton"
-                visible: root.canCancel
-                text: qsTr("Cancel")
-                onClicked: TaskController.cancel(root.jobId)
-            }
-            Button {
-                objectName: "detailsRetryButton"
-                visible: root.canRetry
-                text: qsTr("Retry")
-                onClicked: TaskController.retry(root.jobId)
-            }
         }
 
         // Result: the summary and every value the worker returned.

@@ -92,7 +92,7 @@ Pane {
     // A focus frame: keyboard users see where Up/Down and Delete go.
     Rectangle {
         anchors.fill: parent
-        color: "transparent"
+        color: Theme.transparent
         border.width: list.activeFocus ? 2 : 0
         border.color: Theme.accent
         opacity: 0.5

@@ -9,7 +9,6 @@ import Longrun.Backend
 Rectangle {
     id: root
 
-    required property int index
     required property string name
     required property string title
     required property string description
@@ -84,13 +83,13 @@ Rectangle {
                 }
                 Label {
                     text: root.isFault ? qsTr("fails on purpose") : root.category
-                    color: root.isFault ? Theme.stateForeground("timed_out") : Theme.muted
+                    color: root.isFault ? Theme.faultText : Theme.muted
                     font.pixelSize: 11
                 }
             }
             background: Rectangle {
                 radius: 6
-                color: header.down ? Theme.selection : header.hovered ? Theme.hover : "transparent"
+                color: header.down ? Theme.selection : header.hovered ? Theme.hover : Theme.transparent
             }
         }
 

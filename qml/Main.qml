@@ -10,9 +10,6 @@ ApplicationWindow {
     id: root
 
     readonly property bool wide: root.width >= 1100
-    readonly property alias catalogPane: catalogPane
-    readonly property alias jobList: jobList
-    readonly property alias jobDetails: jobDetails
 
     objectName: "mainWindow"
     // As large as the design wants, but never larger than the screen it opens on.
@@ -31,16 +28,16 @@ ApplicationWindow {
     palette.base: Theme.base
     palette.alternateBase: Theme.rowAlt
     palette.text: Theme.text
-    palette.button: "#f5f6f8"
+    palette.button: Theme.button
     palette.buttonText: Theme.text
     palette.highlight: Theme.accent
-    palette.highlightedText: "#ffffff"
-    palette.placeholderText: "#8a929b"
-    palette.toolTipBase: "#2b3036"
-    palette.toolTipText: "#ffffff"
-    palette.mid: "#c4c9d0"
-    palette.light: "#ffffff"
-    palette.dark: "#9aa1ab"
+    palette.highlightedText: Theme.highlightedText
+    palette.placeholderText: Theme.placeholderText
+    palette.toolTipBase: Theme.toolTipBase
+    palette.toolTipText: Theme.toolTipText
+    palette.mid: Theme.shadeMid
+    palette.light: Theme.shadeLight
+    palette.dark: Theme.shadeDark
 
     // Closing with jobs alive asks once; with none it closes at once. While shutting down the
     // window stays (main() exits when the controller says every worker is gone).

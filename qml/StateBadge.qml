@@ -23,7 +23,7 @@ Label {
         radius: height / 2
         color: Theme.stateBackground(root.stateKey)
         border.width: 1
-        border.color: Qt.rgba(root.color.r, root.color.g, root.color.b, 0.25)
+        border.color: Theme.outline(root.color)
     }
     Accessible.role: Accessible.StaticText
     Accessible.name: qsTr("State: %1").arg(root.stateName)

@@ -23,6 +23,20 @@ QtObject {
     readonly property color errorText: "#8f1d1d"
     readonly property color plotLine: "#2f6fb0"
     readonly property color plotReference: "#c2571a"
+    readonly property color plotGrid: "#e3e6ea"
+    readonly property color faultText: "#853800"
+    // No fill: a background that shows only when hovered, a frame around nothing.
+    readonly property color transparent: "transparent"
+    // The rest of the Controls palette (Main.qml hands these to every control): buttons, text on
+    // the accent, hints in empty fields, tooltips, and the shades Fusion draws frames with.
+    readonly property color button: "#f5f6f8"
+    readonly property color highlightedText: "#ffffff"
+    readonly property color placeholderText: "#8a929b"
+    readonly property color toolTipBase: "#2b3036"
+    readonly property color toolTipText: "#ffffff"
+    readonly property color shadeLight: "#ffffff"
+    readonly property color shadeMid: "#c4c9d0"
+    readonly property color shadeDark: "#9aa1ab"
     readonly property string monospace: "DejaVu Sans Mono"
 
     function stateBackground(key: string): color {
@@ -37,6 +51,11 @@ QtObject {
         case "timed_out": return "#fbe1cc";
         default: return "#e7e9ec";
         }
+    }
+
+    // A pill's outline: the colour of its word, faint.
+    function outline(word: color): color {
+        return Qt.rgba(word.r, word.g, word.b, 0.25);
     }
 
     function stateForeground(key: string): color {

@@ -38,6 +38,10 @@ Item {
             const bad = createTemporaryObject(badgeComponent, root, { stateKey: "failed", stateName: "Failed" });
             verify(!Qt.colorEqual(ok.color, bad.color));
             verify(!Qt.colorEqual(ok.background.color, bad.background.color));
+            // The outline is the word's colour, faint.
+            const border = bad.background.border.color;
+            verify(Qt.colorEqual(Qt.rgba(border.r, border.g, border.b, 1), bad.color));
+            fuzzyCompare(border.a, 0.25, 0.01);
         }
     }
 }

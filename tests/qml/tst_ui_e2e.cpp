@@ -1,6 +1,6 @@
 // End to end through the real window: Main.qml from the app's resources, a real TaskController
-// and real workers. Jobs are started and one is canceled by mouse clicks on the controls a
-// person would use, found by objectName.
+// and real workers. Jobs are started and canceled (from their row and from the details pane) by
+// mouse clicks on the controls a person would use, found by objectName.
 
 #include "control/taskcontroller.h"
 
@@ -34,6 +34,8 @@ private slots:
     void init();
     void cleanup();
     void startThroughCatalogAndCancelOne();
+    void cancelFromTheDetailsPane_data();
+    void cancelFromTheDetailsPane();
     void commandWithoutTerminal();
     void pathFieldsHaveBrowse();
     void closeWithoutJobsClosesAtOnce();
@@ -165,6 +167,55 @@ void tst_UiE2e::startThroughCatalogAndCancelOne()
     QQuickItem *row = item(QStringLiteral("job_%1").arg(first));
     QVERIFY(row);
     QCOMPARE(row->property("stateName").toString(), QStringLiteral("Canceled"));
+}
+
+void tst_UiE2e::cancelFromTheDetailsPane_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("wide: details beside the list") << QSize(1280, 800);
+    QTest::newRow("small: details below the list") << QSize(800, 600);
+}
+
+void tst_UiE2e::cancelFromTheDetailsPane()
+{
+    // The details pane has buttons of its own: pick a running job by clicking its row, then stop
+    // it with the pane's Cancel, which is in sight without scrolling in either layout. The other
+    // job runs on.
+    QFETCH(QSize, size);
+    m_window->resize(size);
+    QTRY_COMPARE(m_window->size(), size);
+    QVERIFY(m_controller->start(QStringLiteral("sleep"),
+                                {{QStringLiteral("seconds"), QStringLiteral("30")},
+                                 {QStringLiteral("steps"), QStringLiteral("300")}},
+                                2));
+    const int id = m_controller->model()->idAt(0);
+    const int other = m_controller->model()->idAt(1);
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->model()->find(id)->state, State::Running, kHangMs);
+    // A second attempt with its progress text: the tallest the pane gets for a running job.
+    QVERIFY(m_controller->cancel(id));
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->model()->find(id)->state, State::Canceled, kHangMs);
+    QVERIFY(m_controller->retry(id));
+    QCOMPARE(m_controller->model()->find(id)->attempt, 2);
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->model()->find(id)->state, State::Running, kHangMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->model()->find(id)->progressText.isEmpty(), kHangMs);
+    click(item(QStringLiteral("job_%1").arg(id)));
+    QCOMPARE(item(QStringLiteral("jobListPane"))->property("currentJobId").toInt(), id);
+
+    const QString cancelName = QStringLiteral("details_cancelButton_%1").arg(id);
+    QTRY_VERIFY_WITH_TIMEOUT(item(cancelName) && item(cancelName)->isVisible(), kHangMs);
+    QQuickItem *cancel = item(cancelName);
+    QQuickItem *details = item(QStringLiteral("jobDetails"));
+    QVERIFY(details);
+    const QPointF centre = cancel->mapToItem(details, {cancel->width() / 2, cancel->height() / 2});
+    QVERIFY2(details->contains(centre), "the pane shows its Cancel without scrolling");
+    click(cancel);
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->model()->find(id)->state, State::Canceled, kHangMs);
+    QVERIFY(!longrun::isTerminal(m_controller->model()->find(other)->state));
+    QTRY_COMPARE(item(QStringLiteral("detailsStateBadge"))->property("text").toString(),
+                 QStringLiteral("Canceled"));
+    QTRY_VERIFY(item(QStringLiteral("details_retryButton_%1").arg(id))->isVisible());
+    QVERIFY(!cancel->isVisible());
 }
 
 void tst_UiE2e::commandWithoutTerminal()
