@@ -2,10 +2,13 @@
 
 #include "jobs/actions.h"
 #include "jobs/specbuilder.h"
+#include "store/datadir.h"
 #include "system/background.h"
 
 #include <QtConcurrent/QtConcurrentRun>
+#include <QtCore/QBuffer>
 #include <QtCore/QCoreApplication>
+#include <QtCore/QDateTime>
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QFutureWatcher>
@@ -40,6 +43,7 @@ TaskController::TaskController(QObject *parent)
 {
     m_filter.setSourceModel(&m_model);
     m_config.launch = defaultLaunch();
+    m_dataDir = dataDirectoryFromEnvironment();
     m_concurrency = std::max(1, QThread::idealThreadCount());
     m_pool.setMaxThreadCount(m_concurrency);
     // Pool threads hold a child each; an idle one may go, a busy one never returns early.
@@ -71,6 +75,8 @@ TaskController::~TaskController()
         }
         m_pool.waitForDone(-1);
     }
+    // What is still on its way is written; nobody is left to be told (this object is going).
+    m_history.dropCallbacks();
     if (s_instance == this)
         s_instance = nullptr;
 }
@@ -183,7 +189,7 @@ void TaskController::fail(const QString &message)
     emit errorOccurred(message);
 }
 
-int TaskController::enqueue(const QList<JobSpec> &specs)
+int TaskController::enqueue(const QList<JobSpec> &specs, const QList<qint64> &resumedFrom)
 {
     if (specs.isEmpty() || m_shuttingDown)
         return -1;
@@ -191,17 +197,56 @@ int TaskController::enqueue(const QList<JobSpec> &specs)
     if (begins)
         beginBatch();
     const int first = m_nextId;
-    m_nextId += static_cast<int>(specs.size());
+    const int count = static_cast<int>(specs.size());
+    m_nextId += count;
     m_model.addJobs(specs, first);
-    m_jobs.reserve(m_jobs.size() + static_cast<std::size_t>(specs.size()));
+    m_jobs.reserve(m_jobs.size() + static_cast<std::size_t>(count));
     for (int id = first; id < m_nextId; ++id) {
-        m_jobs.emplace(id, Job{1, nullptr, m_retries, {}});
+        m_jobs.emplace(id, Job{1, nullptr, m_retries, {}, false, false});
         m_queue.push_back(id);
     }
     if (begins)
         emit activeJobsChanged();
+    recordAdded(first, count, specs, resumedFrom);
     dispatch();
     return first;
+}
+
+void TaskController::recordAdded(int first, int count, const QList<JobSpec> &specs,
+                                 const QList<qint64> &resumedFrom)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (int i = 0; i < count; ++i) {
+        StoreEvent event;
+        event.type = StoreEvent::Type::Added;
+        event.seq = first + i;
+        event.spec = specs.at(i);
+        event.at = now;
+        event.resumedFrom = i < resumedFrom.size() ? resumedFrom.at(i) : 0;
+        // One answer for the lot: they are committed together, in one transaction.
+        std::function<void()> then;
+        if (i == count - 1) {
+            then = [this, first, count] {
+                for (int id = first; id < first + count; ++id) {
+                    if (Job *job = findJob(id))
+                        job->stored = true;
+                }
+                dispatch();
+            };
+        }
+        m_history.record(std::move(event), std::move(then));
+    }
+}
+
+void TaskController::record(StoreEvent::Type type, int id, int attempt, State state)
+{
+    StoreEvent event;
+    event.type = type;
+    event.seq = id;
+    event.attempt = attempt;
+    event.state = state;
+    event.at = QDateTime::currentMSecsSinceEpoch();
+    m_history.record(std::move(event));
 }
 
 bool TaskController::start(const QString &kind, const QVariantMap &params, int count)
@@ -293,7 +338,8 @@ TaskController::Job *TaskController::actionable(int id, bool (*allowed)(State))
 {
     const TaskRow *row = m_model.find(id);
     Job *job = findJob(id);
-    return row && job && allowed(row->state) ? job : nullptr;
+    // A job whose end is being stored is already past every action.
+    return row && job && !job->finishing && allowed(row->state) ? job : nullptr;
 }
 
 void TaskController::dispatch()
@@ -305,6 +351,12 @@ void TaskController::dispatch()
         const TaskRow *row = m_model.find(id);
         if (!job || !row || row->state != State::Queued)
             continue;
+        if (!job->stored) {
+            // Not in the history yet: it waits (and so does the queue behind it, in order).
+            m_queue.push_front(id);
+            break;
+        }
+        record(StoreEvent::Type::Started, id, job->attempt);
         // Copied: a receiver of the model's signals below may remove rows.
         const JobSpec spec = row->spec;
         job->control = std::make_shared<JobControl>();
@@ -336,8 +388,10 @@ void TaskController::apply(RunnerUpdate &update)
         return;
     if (update.pid > 0)
         m_model.setPid(id, update.pid);
-    if (update.state)
+    if (update.state) {
         m_model.setState(id, *update.state);
+        record(StoreEvent::Type::State, id, job->attempt, *update.state);
+    }
     if (update.progress || update.progressText)
         m_model.applyProgress(id, update.progress, update.progressText);
     if (!update.points.isEmpty())
@@ -350,25 +404,69 @@ void TaskController::finishAttempt(int id, Job &job, RunnerUpdate &update)
 {
     job.control.reset();
     --m_activeCount;
+    job.finishing = true;
+    ++m_unshown;
+    const bool image =
+        *update.terminal == State::Succeeded && update.result && !update.result->imageRgb.isEmpty();
+    if (image)
+        saveImage(id, job.attempt, std::move(update));
+    else
+        concludeAttempt(id, job.attempt, std::move(update));
+}
+
+void TaskController::concludeAttempt(int id, int attempt, RunnerUpdate update)
+{
+    StoreEvent event;
+    event.type = StoreEvent::Type::Finished;
+    event.seq = id;
+    event.attempt = attempt;
+    event.state = *update.terminal;
+    event.at = QDateTime::currentMSecsSinceEpoch();
+    event.error = update.error;
+    event.stderrTail = update.stderrTail;
+    if (update.result) {
+        event.summary = update.result->summary;
+        event.values = update.result->values;
+    }
+    if (const Job *job = findJob(id))
+        event.imagePath = job->imagePath;
+    // "A result reported is a result stored": the row shows it once it is on disk.
+    auto shared = std::make_shared<RunnerUpdate>(std::move(update));
+    m_history.record(std::move(event),
+                     [this, id, attempt, shared] { showAttempt(id, attempt, *shared); });
+}
+
+void TaskController::showAttempt(int id, int attempt, const RunnerUpdate &update)
+{
+    --m_unshown;
+    Job *job = findJob(id);
+    if (!job || job->attempt != attempt) {
+        endBatchIfIdle();
+        checkShutdownDone();
+        return;
+    }
+    job->finishing = false;
     const State terminal = *update.terminal;
     // Failures and timeouts may be retried automatically; a cancel never is.
     const bool retryable = terminal == State::Failed || terminal == State::TimedOut;
-    const bool again = retryable && !m_shuttingDown && job.retriesLeft > 0;
-    job.retriesLeft = again ? job.retriesLeft - 1 : 0;
-    if (terminal == State::Succeeded && update.result && !update.result->imageRgb.isEmpty())
-        saveImage(id, job, *update.result);
+    const bool again = retryable && !m_shuttingDown && job->retriesLeft > 0;
+    job->retriesLeft = again ? job->retriesLeft - 1 : 0;
+    if (!job->imagePath.isEmpty())
+        m_model.setImageUrl(id, QUrl::fromLocalFile(job->imagePath));
     // Receivers run from here on, and one may clear the finished row (and its entry).
     m_model.finish(id, terminal, update.error, update.stderrTail, update.result);
     if (!again) {
         jobDone(id, terminal);
-        return;
+    } else {
+        // Announced while the row still shows the attempt that failed.
+        emit jobRetrying(id, terminal, update.error);
+        if (Job *still = findJob(id))
+            requeue(id, *still);
+        else
+            jobDone(id, terminal); // cleared meanwhile: this attempt's state is the job's last
     }
-    // Announced while the row still shows the attempt that failed.
-    emit jobRetrying(id, terminal, update.error);
-    if (Job *still = findJob(id))
-        requeue(id, *still);
-    else
-        jobDone(id, terminal); // cleared meanwhile: this attempt's state is the job's last
+    dispatch();
+    checkShutdownDone();
 }
 
 void TaskController::requeue(int id, Job &job)
@@ -376,6 +474,7 @@ void TaskController::requeue(int id, Job &job)
     // The entry first: the model's signals below may reach a receiver that clears rows.
     const int attempt = ++job.attempt;
     job.imagePath.clear();
+    record(StoreEvent::Type::Requeued, id, attempt);
     // Inside a batch (every automatic retry, a manual one while jobs run) the attempt is one
     // more unit of it; only a manual retry while idle begins a batch.
     const bool begins = !m_batch.running;
@@ -417,44 +516,62 @@ void TaskController::endBatchIfIdle()
     emit batchFinished();
 }
 
-void TaskController::saveImage(int id, Job &job, const JobResult &result)
+void TaskController::saveImage(int id, int attempt, RunnerUpdate update)
 {
-    if (m_imageDir.isEmpty()) {
-        if (!m_tempImages)
-            m_tempImages = std::make_unique<QTemporaryDir>(
-                QDir::temp().filePath(QStringLiteral("longrun-XXXXXX")));
-        if (!m_tempImages->isValid())
-            return;
-    }
-    const QString dir = m_imageDir.isEmpty() ? m_tempImages->path() : m_imageDir;
-    const int attempt = job.attempt;
-    const QString path = QDir(dir).filePath(QStringLiteral("job-%1-%2.png").arg(id).arg(attempt));
-    job.imagePath = path;
-    auto *watcher = new QFutureWatcher<bool>(this);
-    connect(watcher, &QFutureWatcher<bool>::finished, this, [this, watcher, id, path, attempt] {
-        const bool saved = watcher->result();
+    // Never in a folder that vanishes at exit, never over another file: a new name in the
+    // image folder (the data folder's images/ or --image-dir), created, not replaced.
+    const QString dir = m_imageDir;
+    const QString dataDir = m_dataDir;
+    const QString run = m_history.runId() > 0
+                            ? QStringLiteral("run%1-").arg(m_history.runId())
+                            : QStringLiteral("pid%1-").arg(QCoreApplication::applicationPid());
+    const QString name = QStringLiteral("%1job%2-%3.png").arg(run).arg(id).arg(attempt);
+    const JobResult result = *update.result;
+    struct Saved
+    {
+        QString path;
+        QString error;
+    };
+    auto *watcher = new QFutureWatcher<Saved>(this);
+    auto shared = std::make_shared<RunnerUpdate>(std::move(update));
+    connect(watcher, &QFutureWatcher<Saved>::finished, this, [this, watcher, id, attempt, shared] {
+        const Saved saved = watcher->result();
         watcher->deleteLater();
-        // Cleared meanwhile, or a later attempt: this image is no longer the job's.
-        Job *current = findJob(id);
-        if (!current || current->attempt != attempt)
-            return;
-        if (saved) {
-            m_model.setImageUrl(id, QUrl::fromLocalFile(path));
-        } else {
-            current->imagePath.clear();
-            fail(tr("Could not save the image of job %1 to %2").arg(id).arg(path));
+        RunnerUpdate done = std::move(*shared);
+        done.result->imageRgb.clear(); // on disk now; the row shows the file
+        if (Job *job = findJob(id); job && job->attempt == attempt)
+            job->imagePath = saved.path;
+        if (saved.path.isEmpty()) {
+            // The picture is the result: a job whose image is lost did not succeed.
+            done.terminal = State::Failed;
+            done.error = tr("the image could not be saved: %1").arg(saved.error);
         }
+        concludeAttempt(id, attempt, std::move(done));
     });
     // Encoding a PNG of a few megapixels takes a while: not on the GUI thread.
-    const QByteArray rgb = result.imageRgb;
-    const int w = result.imageWidth;
-    const int h = result.imageHeight;
-    watcher->setFuture(QtConcurrent::run(backgroundPool(), [rgb, w, h, path] {
-        if (w <= 0 || h <= 0 || rgb.size() != qsizetype{w} * h * 3)
-            return false;
-        const QImage image(reinterpret_cast<const uchar *>(rgb.constData()), w, h, w * 3,
-                           QImage::Format_RGB888);
-        return image.save(path, "PNG");
+    watcher->setFuture(QtConcurrent::run(backgroundPool(), [result, dir, dataDir, name] {
+        const int w = result.imageWidth;
+        const int h = result.imageHeight;
+        QString error;
+        // The data folder's images/ is made owner-only, like the folder itself.
+        const std::optional<QString> folder =
+            dir.isEmpty()
+                ? prepareDataDirectory(QDir(dataDir).filePath(QStringLiteral("images")), &error)
+                : std::optional<QString>(dir);
+        if (!folder)
+            return Saved{{}, error};
+        if (w <= 0 || h <= 0 || result.imageRgb.size() != qsizetype{w} * h * 3)
+            return Saved{{}, QStringLiteral("the worker sent a malformed image")};
+        const QImage image(reinterpret_cast<const uchar *>(result.imageRgb.constData()), w, h,
+                           w * 3, QImage::Format_RGB888);
+        QByteArray png;
+        QBuffer buffer(&png);
+        buffer.open(QIODevice::WriteOnly);
+        if (!image.save(&buffer, "PNG"))
+            return Saved{{}, QStringLiteral("PNG encoding failed")};
+        const std::optional<QString> path =
+            writeNewFile(QDir(*folder).filePath(name), png, dir.isEmpty() ? 0600 : 0644, &error);
+        return path ? Saved{*path, {}} : Saved{{}, error};
     }));
 }
 
@@ -471,9 +588,56 @@ bool TaskController::cancel(int id)
     }
     if (const auto it = std::find(m_queue.begin(), m_queue.end(), id); it != m_queue.end())
         m_queue.erase(it);
-    m_model.finish(id, State::Canceled, tr("canceled before it started"), {}, std::nullopt);
-    jobDone(id, State::Canceled);
+    cancelQueued({id}, tr("canceled before it started"));
     return true;
+}
+
+void TaskController::cancelQueued(const QList<int> &candidates, const QString &why)
+{
+    QList<int> ids;
+    for (const int id : candidates) {
+        Job *job = findJob(id);
+        const TaskRow *row = m_model.find(id);
+        if (!job || !row || row->state != State::Queued || job->finishing)
+            continue;
+        job->retriesLeft = 0;
+        job->finishing = true;
+        ids << id;
+    }
+    if (ids.isEmpty())
+        return;
+    m_unshown += static_cast<int>(ids.size());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const int id : std::as_const(ids)) {
+        StoreEvent event;
+        event.type = StoreEvent::Type::Finished;
+        event.seq = id;
+        event.attempt = findJob(id)->attempt;
+        event.state = State::Canceled;
+        event.at = now;
+        event.error = why;
+        // One answer for the lot, shown with one model signal of each kind (10,000 queued
+        // jobs canceled at once must not re-evaluate the window's bindings 10,000 times).
+        std::function<void()> then;
+        if (id == ids.last())
+            then = [this, ids, why] { showCanceled(ids, why); };
+        m_history.record(std::move(event), std::move(then));
+    }
+}
+
+void TaskController::showCanceled(const QList<int> &ids, const QString &why)
+{
+    m_unshown -= static_cast<int>(ids.size());
+    for (const int id : ids) {
+        if (Job *job = findJob(id))
+            job->finishing = false;
+    }
+    m_model.cancelQueued(ids, why);
+    m_batch.finished += static_cast<int>(ids.size());
+    for (const int id : ids)
+        emit jobFinished(id, State::Canceled);
+    endBatchIfIdle();
+    checkShutdownDone();
 }
 
 bool TaskController::pause(int id)
@@ -508,15 +672,9 @@ void TaskController::cancelAll()
 {
     // Queued ones first, newest last, so nothing queued slips into a slot freed meanwhile.
     const std::deque<int> queued = std::exchange(m_queue, {});
-    const QList<int> ids(queued.begin(), queued.end());
-    m_model.cancelQueued(ids, m_shuttingDown ? tr("canceled: longrun is shutting down")
-                                             : tr("canceled before it started"));
-    m_batch.finished += static_cast<int>(ids.size());
-    for (const int id : ids) {
-        if (Job *job = findJob(id))
-            job->retriesLeft = 0;
-        emit jobFinished(id, State::Canceled);
-    }
+    cancelQueued(QList<int>(queued.begin(), queued.end()),
+                 m_shuttingDown ? tr("canceled: longrun is shutting down")
+                                : tr("canceled before it started"));
     for (auto &[id, job] : m_jobs) {
         if (!job.control)
             continue;
@@ -558,7 +716,8 @@ void TaskController::shutdown(int deadlineMs)
 void TaskController::checkShutdownDone()
 {
     // Once: a finished shutdown stays shut; nothing new starts after it.
-    if (m_shuttingDown && m_activeCount == 0 && !m_shutdownSignaled) {
+    // Every terminal state is stored (and shown) before a shutdown is done.
+    if (m_shuttingDown && m_activeCount == 0 && m_unshown == 0 && !m_shutdownSignaled) {
         m_shutdownSignaled = true;
         m_shutdownTimer.stop();
         // Queued so that a caller connecting right after shutdown() still hears it.

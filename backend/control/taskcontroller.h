@@ -19,11 +19,11 @@
 #include "models/taskmodel.h"
 #include "runner/jobcontrol.h"
 #include "runner/jobrunner.h"
+#include "store/historystore.h"
 
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>
-#include <QtCore/QTemporaryDir>
 #include <QtCore/QThreadPool>
 #include <QtCore/QTimer>
 #include <QtQml/qqml.h>
@@ -77,7 +77,14 @@ public:
     void setRetries(int retries);
     [[nodiscard]] const WorkerLaunch &workerLaunch() const { return m_config.launch; }
     void setWorkerLaunch(const WorkerLaunch &launch);
-    // Where mandelbrot images are written; a private temporary folder unless set.
+    // The durable history. Never opened, it records nothing and holds nothing back; opened
+    // (by main() or the CLI), every job is stored before it starts and every terminal state is
+    // committed before the job is shown or announced as finished.
+    [[nodiscard]] HistoryStore *history() { return &m_history; }
+    // The data folder (history, images): $LONGRUN_DATA_DIR or the XDG one unless set.
+    void setDataDirectory(const QString &path) { m_dataDir = path; }
+    [[nodiscard]] QString dataDirectory() const { return m_dataDir; }
+    // Where mandelbrot images are written: --image-dir, else the data folder's images/.
     void setImageDirectory(const QString &path);
     // Where the image of a job's current attempt is (being) written; "" if it has none.
     [[nodiscard]] QString imagePath(int id) const;
@@ -96,11 +103,15 @@ public:
     // Jobs of this batch that reached a terminal state they keep.
     [[nodiscard]] int batchFinishedCount() const { return m_batch.finished; }
     [[nodiscard]] bool shuttingDown() const { return m_shuttingDown; }
-    [[nodiscard]] bool hasActiveJobs() const { return m_activeCount > 0 || !m_queue.empty(); }
+    [[nodiscard]] bool hasActiveJobs() const
+    {
+        return m_activeCount > 0 || !m_queue.empty() || m_unshown > 0;
+    }
     [[nodiscard]] int activeCount() const { return m_activeCount; }
 
     // Queues jobs; returns the first new id. Checked against the catalog when it is loaded.
-    int enqueue(const QList<JobSpec> &specs);
+    // `resumedFrom`: for --resume, the stored job each new one reruns (same length, or empty).
+    int enqueue(const QList<JobSpec> &specs, const QList<qint64> &resumedFrom = {});
 
     // For QML. start(), startCommand() return false (and emit errorOccurred) when they cannot
     // do what was asked. cancel(), pause(), resume() and retry() return false, and do nothing,
@@ -152,6 +163,10 @@ private:
         std::shared_ptr<JobControl> control;
         int retriesLeft = 0; // automatic retries still allowed
         QString imagePath;   // the current attempt's image, "" if none
+        // False until the history has the job: it starts only once it is stored.
+        bool stored = false;
+        // A terminal state is on its way to the history: shown once it is committed.
+        bool finishing = false;
     };
 
     struct Batch
@@ -170,6 +185,15 @@ private:
     void dispatch();
     void apply(RunnerUpdate &update);
     void finishAttempt(int id, Job &job, RunnerUpdate &update);
+    // Stores the attempt's end, then shows it (showAttempt) once it is committed.
+    void concludeAttempt(int id, int attempt, RunnerUpdate update);
+    void showAttempt(int id, int attempt, const RunnerUpdate &update);
+    // Cancels these jobs if still queued: stored, then shown as one lot.
+    void cancelQueued(const QList<int> &ids, const QString &why);
+    void showCanceled(const QList<int> &ids, const QString &why);
+    void recordAdded(int first, int count, const QList<JobSpec> &specs,
+                     const QList<qint64> &resumedFrom);
+    void record(StoreEvent::Type type, int id, int attempt, State state = State::Queued);
     // Queues the job's next attempt; the batch begins first when none runs.
     void requeue(int id, Job &job);
     // A terminal state the job keeps: counted, announced, and the batch may end.
@@ -177,7 +201,8 @@ private:
     [[nodiscard]] Job *findJob(int id);
     // The job if its row's state allows the action (jobs/actions.h), else null.
     [[nodiscard]] Job *actionable(int id, bool (*allowed)(State));
-    void saveImage(int id, Job &job, const JobResult &result);
+    // Encodes and writes the image in the background, then concludes the attempt.
+    void saveImage(int id, int attempt, RunnerUpdate update);
     void tick();
     void updateStats(qint64 nowMs);
     void beginBatch();
@@ -194,6 +219,7 @@ private:
     std::unordered_map<int, Job> m_jobs;
     std::deque<int> m_queue; // the order in which queued jobs start
     int m_activeCount = 0;   // jobs with a control
+    int m_unshown = 0;       // terminal states recorded, not yet committed and shown
     int m_nextId = 1;
     int m_concurrency = 1;
     int m_retries = 0;
@@ -206,8 +232,9 @@ private:
     double m_throughput = 0.0;
     double m_etaSeconds = -1.0;
 
-    std::unique_ptr<QTemporaryDir> m_tempImages;
     QString m_imageDir;
+    QString m_dataDir;
+    HistoryStore m_history; // last: destroyed first, it writes what is still queued
 };
 
 // The QML singleton `TaskController`. Qt 6.4 builds a default-constructible singleton with

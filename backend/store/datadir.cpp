@@ -72,6 +72,12 @@ QString defaultDataDirectory()
     return QDir(dir).filePath(QStringLiteral("longrun"));
 }
 
+QString dataDirectoryFromEnvironment()
+{
+    const QString fromEnv = qEnvironmentVariable("LONGRUN_DATA_DIR");
+    return fromEnv.isEmpty() ? defaultDataDirectory() : fromEnv;
+}
+
 std::optional<QString> prepareDataDirectory(const QString &path, QString *error)
 {
     const QString absolute = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
@@ -95,6 +101,49 @@ bool createPrivateFile(const QString &path, QString *error)
     ::fchmod(fd, 0600);
     ::close(fd);
     return true;
+}
+
+std::optional<QString> writeNewFile(const QString &path, const QByteArray &bytes, int mode,
+                                    QString *error)
+{
+    const QFileInfo info(path);
+    const QString stem = info.dir().filePath(info.completeBaseName());
+    const QString suffix = info.suffix().isEmpty() ? QString() : QLatin1Char('.') + info.suffix();
+    for (int n = 1; n <= 1000; ++n) {
+        const QString candidate =
+            n == 1 ? path : QStringLiteral("%1-%2%3").arg(stem).arg(n).arg(suffix);
+        const int fd =
+            ::open(QFile::encodeName(candidate).constData(),
+                   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, static_cast<mode_t>(mode));
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0) {
+            *error = QStringLiteral("cannot create '%1': %2").arg(candidate, systemError(errno));
+            return std::nullopt;
+        }
+        qsizetype written = 0;
+        while (written < bytes.size()) {
+            const ssize_t chunk = ::write(fd, bytes.constData() + written,
+                                          static_cast<std::size_t>(bytes.size() - written));
+            if (chunk < 0 && errno == EINTR)
+                continue;
+            if (chunk < 0) {
+                *error = QStringLiteral("cannot write '%1': %2").arg(candidate, systemError(errno));
+                ::close(fd);
+                ::unlink(QFile::encodeName(candidate).constData());
+                return std::nullopt;
+            }
+            written += chunk;
+        }
+        if (::close(fd) != 0) {
+            *error = QStringLiteral("cannot write '%1': %2").arg(candidate, systemError(errno));
+            ::unlink(QFile::encodeName(candidate).constData());
+            return std::nullopt;
+        }
+        return candidate;
+    }
+    *error = QStringLiteral("cannot create '%1': a thousand files by that name exist").arg(path);
+    return std::nullopt;
 }
 
 } // namespace longrun

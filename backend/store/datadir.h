@@ -15,6 +15,8 @@ namespace longrun {
 
 // The folder the store uses when nothing says otherwise.
 [[nodiscard]] QString defaultDataDirectory();
+// $LONGRUN_DATA_DIR if set, else defaultDataDirectory(); --data-dir overrides both.
+[[nodiscard]] QString dataDirectoryFromEnvironment();
 
 // Creates `path` (and missing parents, each 0700) or checks the existing folder. Returns the
 // absolute path, or nothing with the reason in `error`.
@@ -23,5 +25,11 @@ namespace longrun {
 // Creates a new empty file, owner-only (0600), failing if anything (a file, a planted symlink)
 // is already there. Returns false with the reason.
 [[nodiscard]] bool createPrivateFile(const QString &path, QString *error);
+
+// Writes `bytes` into a new file at `path` with `mode`, never following a symlink planted there
+// and never replacing a file (O_CREAT | O_EXCL | O_NOFOLLOW). When the name is taken, tries
+// "name-2.ext", "name-3.ext"...; returns the path written, or nothing with the reason.
+[[nodiscard]] std::optional<QString> writeNewFile(const QString &path, const QByteArray &bytes,
+                                                  int mode, QString *error);
 
 } // namespace longrun

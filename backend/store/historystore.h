@@ -47,6 +47,8 @@ public:
     void record(StoreEvent event, std::function<void()> then = {});
     // Waits until everything recorded so far is committed; false on timeout.
     bool flush(int timeoutMs);
+    // Forgets every `then` still waiting (their owner is going); the events are still written.
+    void dropCallbacks() { m_waiting.clear(); }
 
 Q_SIGNALS:
     // The history is open (runId > 0) or off (error says why); notices: interrupted runs,

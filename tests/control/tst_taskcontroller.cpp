@@ -693,7 +693,12 @@ private slots:
         QVERIFY(c->retry(id));
         QCOMPARE(c->imagePath(id), QString()); // the new attempt has made none yet
         QTRY_VERIFY_WITH_TIMEOUT(row(*c, id).imageUrl.isLocalFile(), test::kHangMs);
-        const QString expected = QDir(images.path()).filePath(QString("job-%1-2.png").arg(id));
+        // Named so that no other run, process or attempt can take the name: pid (or run id),
+        // job and attempt.
+        const QString expected =
+            QDir(images.path())
+                .filePath(
+                    QString("pid%1-job%2-2.png").arg(QCoreApplication::applicationPid()).arg(id));
         QCOMPARE(c->imagePath(id), expected);
         QCOMPARE(row(*c, id).imageUrl, QUrl::fromLocalFile(expected));
         QCOMPARE(QImage(expected).size(), QSize(32, 24));
