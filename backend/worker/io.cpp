@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <ctime>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <thread>
@@ -15,6 +16,21 @@ namespace longrun::worker {
 namespace {
 
 std::atomic<bool> g_stdinGuard{true};
+std::atomic<pid_t> g_programGroup{0};
+CancelFlag *g_termCancel = nullptr;
+volatile std::sig_atomic_t g_caughtSignal = 0;
+
+// CancelFlag::set() is called from a signal handler.
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+void onTermination(int sig)
+{
+    const int saved = errno;
+    g_caughtSignal = sig;
+    if (g_termCancel != nullptr)
+        g_termCancel->set();
+    errno = saved;
+}
 
 void onParentDeath(int)
 {
@@ -56,9 +72,45 @@ void readerMain(protocol::ParentFrameDecoder decoder, CancelFlag *cancel)
 
 void killGroupOrExit(int code)
 {
+    if (const pid_t program = g_programGroup.load(); program > 0)
+        ::kill(-program, SIGKILL);
     if (getpgrp() == getpid())
         ::kill(0, SIGKILL);
     _exit(code);
+}
+
+void setProgramGroup(pid_t pgid)
+{
+    g_programGroup.store(pgid);
+}
+
+void catchTermination(CancelFlag &cancel)
+{
+    g_termCancel = &cancel;
+    struct sigaction action = {};
+    action.sa_handler = onTermination;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+}
+
+int caughtTermination()
+{
+    return g_caughtSignal;
+}
+
+void dieOfCaughtSignal()
+{
+    const int sig = g_caughtSignal;
+    if (sig == 0)
+        return;
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+    ::raise(sig);
+    _exit(128 + sig);
 }
 
 void setupProcess(pid_t startPpid)
