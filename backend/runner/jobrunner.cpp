@@ -234,7 +234,9 @@ void Driver::setPaused(bool paused)
     // A job can only be paused once its worker runs; an early request waits for Hello.
     if (paused == m_paused || m_phase != Phase::Running || m_pgid <= 0)
         return;
-    signalGroup(paused ? SIGSTOP : SIGCONT);
+    // SIGTSTP, not SIGSTOP: it stops every kind alike, and a command's worker catches it to stop
+    // its program too, which runs in a session of its own (worker/io.h, setProgramGroup).
+    signalGroup(paused ? SIGTSTP : SIGCONT);
     m_paused = paused;
     if (paused) {
         m_pausedSince = m_clock.elapsed();

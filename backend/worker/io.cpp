@@ -22,6 +22,7 @@ volatile std::sig_atomic_t g_caughtSignal = 0;
 
 // CancelFlag::set() is called from a signal handler.
 static_assert(std::atomic<bool>::is_always_lock_free);
+static_assert(std::atomic<pid_t>::is_always_lock_free);
 
 void onTermination(int sig)
 {
@@ -79,8 +80,41 @@ void killGroupOrExit(int code)
     _exit(code);
 }
 
+namespace {
+
+// Pause and resume of a command: see setProgramGroup.
+void onStop(int)
+{
+    const int saved = errno;
+    if (const pid_t program = g_programGroup.load(); program > 0)
+        ::kill(-program, SIGSTOP);
+    ::raise(SIGSTOP);
+    errno = saved;
+}
+
+void onContinue(int)
+{
+    const int saved = errno;
+    if (const pid_t program = g_programGroup.load(); program > 0)
+        ::kill(-program, SIGCONT);
+    errno = saved;
+}
+
+} // namespace
+
 void setProgramGroup(pid_t pgid)
 {
+    static const bool installed = [] {
+        struct sigaction action = {};
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        action.sa_handler = onStop;
+        sigaction(SIGTSTP, &action, nullptr);
+        action.sa_handler = onContinue;
+        sigaction(SIGCONT, &action, nullptr);
+        return true;
+    }();
+    (void)installed;
     g_programGroup.store(pgid);
 }
 

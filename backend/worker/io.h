@@ -28,7 +28,10 @@ inline constexpr const char *kWorkerName = "longrun-worker 0.1.0";
 // when we lead it, else exits with `code`. Async-signal-safe.
 [[noreturn]] void killGroupOrExit(int code);
 
-// The process group of the command now running (0: none), for killGroupOrExit.
+// The process group of the command now running (0: none), for killGroupOrExit and for the
+// forwarding of pause and resume: from then on SIGTSTP to the worker stops that group too
+// before the worker stops itself, and SIGCONT continues it. (SIGSTOP cannot be caught, so an app
+// that pauses a command with SIGSTOP stops the worker only: pause with SIGTSTP.)
 void setProgramGroup(pid_t pgid);
 
 // Process set-up for a normal run: own process group, parent-death signal, SIGPIPE ignored.

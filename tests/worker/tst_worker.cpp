@@ -320,6 +320,8 @@ private slots:
     void commandReapsAdoptedChildren();
     void commandGroupSigtermEndsProgram_data();
     void commandGroupSigtermEndsProgram();
+    void commandPauseStopsProgram_data();
+    void commandPauseStopsProgram();
 };
 
 void tst_Worker::initTestCase()
@@ -1534,6 +1536,51 @@ void tst_Worker::commandGroupSigtermEndsProgram()
     QCOMPARE(worker.exitCode(), SIGTERM);
     // Within the app's SIGTERM-to-SIGKILL grace (500 ms), however the program takes SIGTERM.
     QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    QTRY_VERIFY_WITH_TIMEOUT(longrun::test::stillAlive(below).isEmpty(), 2000);
+}
+
+void tst_Worker::commandPauseStopsProgram_data()
+{
+    QTest::addColumn<bool>("tty");
+    QTest::newRow("pty") << true;
+    QTest::newRow("pipes") << false;
+}
+
+// Pause is SIGTSTP to the worker's group (SIGSTOP cannot be forwarded): the worker stops the
+// program's group, in its own session, then itself; SIGCONT continues both.
+void tst_Worker::commandPauseStopsProgram()
+{
+    QFETCH(bool, tty);
+    Worker worker;
+    QVERIFY(worker.start("command", commandParams(tty, {"sh", "-c", "sleep 300; echo never"})));
+    const pid_t pid = worker.pid();
+    QList<pid_t> below;
+    // Once sleep runs: a child stopped between vfork and exec would leave sh waiting in D.
+    QVERIFY(worker.pumpUntil(
+        [&] {
+            below = longrun::test::descendantsOf(pid);
+            QFile comm(QStringLiteral("/proc/%1/comm").arg(below.value(1)));
+            return below.size() >= 2 && comm.open(QIODevice::ReadOnly)
+                   && comm.readAll() == "sleep\n";
+        },
+        5000));
+    auto states = [&] {
+        QString text;
+        for (const pid_t p : QList<pid_t>{pid} + below) {
+            for (const auto &info : longrun::test::allProcesses()) {
+                if (info.pid == p)
+                    text += QLatin1Char(info.state);
+            }
+        }
+        return text;
+    };
+    QCOMPARE(::kill(-pid, SIGTSTP), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(states(), QStringLiteral("TTT"), 5000);
+    QCOMPARE(::kill(-pid, SIGCONT), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(states().size() == 3 && !states().contains(QLatin1Char('T')), 5000);
+    worker.send(Cancel{});
+    QVERIFY(worker.waitForExit(5000));
+    QCOMPARE(worker.errorText(), QStringLiteral("canceled"));
     QTRY_VERIFY_WITH_TIMEOUT(longrun::test::stillAlive(below).isEmpty(), 2000);
 }
 
