@@ -18,16 +18,16 @@ namespace {
 std::atomic<bool> g_stdinGuard{true};
 std::atomic<pid_t> g_programGroup{0};
 CancelFlag *g_termCancel = nullptr;
-volatile std::sig_atomic_t g_caughtSignal = 0;
+std::atomic<int> g_caughtSignal{0}; // written by a signal handler, on any thread
 
 // CancelFlag::set() is called from a signal handler.
 static_assert(std::atomic<bool>::is_always_lock_free);
-static_assert(std::atomic<pid_t>::is_always_lock_free);
+static_assert(std::atomic<pid_t>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
 
 void onTermination(int sig)
 {
     const int saved = errno;
-    g_caughtSignal = sig;
+    g_caughtSignal.store(sig);
     if (g_termCancel != nullptr)
         g_termCancel->set();
     errno = saved;
@@ -130,12 +130,12 @@ void catchTermination(CancelFlag &cancel)
 
 int caughtTermination()
 {
-    return g_caughtSignal;
+    return g_caughtSignal.load();
 }
 
 void dieOfCaughtSignal()
 {
-    const int sig = g_caughtSignal;
+    const int sig = g_caughtSignal.load();
     if (sig == 0)
         return;
     signal(sig, SIG_DFL);
