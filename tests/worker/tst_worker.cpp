@@ -1439,29 +1439,41 @@ void tst_Worker::commandNoticesExitAtOnce_data()
 }
 
 // The program's exit wakes the worker in the same poll as its output, not a poll tick (20 ms)
-// later: Start to Result of `true` is the cost of a fork and an exec.
+// later: Start to Result of `true` costs what the test's own QProcess run of `true` costs (the
+// same run, so that a busy machine slows both alike), not 20 ms more.
 void tst_Worker::commandNoticesExitAtOnce()
 {
     QFETCH(bool, tty);
     QFETCH(bool, pidfd);
 
-    QList<double> ms;
+    QList<double> job;
+    QList<double> direct;
     for (int run = 0; run < 21; ++run) {
+        QElapsedTimer timer;
+        QProcess process;
+        timer.start();
+        process.start(QStringLiteral("true"), {});
+        QVERIFY(process.waitForFinished(5000));
+        direct << double(timer.nsecsElapsed()) / 1e6;
+
         Worker worker;
         if (!pidfd)
             worker.setEnvironmentVariable("LONGRUN_WORKER_NO_PIDFD", "1");
         QVERIFY(worker.startRaw({}));
         QVERIFY(worker.pumpUntil([&] { return !worker.messages().empty(); }, 5000));
-        QElapsedTimer timer;
         timer.start();
         worker.send(Start{"command", commandParams(tty, {"true"})});
         QVERIFY(worker.pumpUntil([&] { return worker.result().has_value(); }, 5000));
-        ms << double(timer.nsecsElapsed()) / 1e6;
+        job << double(timer.nsecsElapsed()) / 1e6;
         QVERIFY(worker.waitForExit(5000));
         QVERIFY(worker.wellFormed());
     }
-    qInfo() << "Start to Result of `true`, ms:" << ms;
-    QVERIFY2(median(ms) < 15.0, qPrintable(QString::number(median(ms))));
+    qInfo() << "Start to Result of `true`, ms:" << job;
+    qInfo() << "QProcess running `true`, ms:" << direct;
+    // About 1.5 ms more on a quiet machine, 10 ms more with a load of 10 on its 2 cores; 20 ms
+    // more (with pipes) when the exit waited for the poll's timeout.
+    const double extra = median(job) - median(direct);
+    QVERIFY2(extra < 15.0, qPrintable(QString::number(extra)));
 }
 
 void tst_Worker::commandReapsAdoptedChildren_data()
