@@ -322,6 +322,7 @@ private slots:
     void commandGroupSigtermEndsProgram();
     void commandPauseStopsProgram_data();
     void commandPauseStopsProgram();
+    void commandParentDeathEndsProgram();
 };
 
 void tst_Worker::initTestCase()
@@ -1593,6 +1594,31 @@ void tst_Worker::commandPauseStopsProgram()
     worker.send(Cancel{});
     QVERIFY(worker.waitForExit(5000));
     QCOMPARE(worker.errorText(), QStringLiteral("canceled"));
+    QTRY_VERIFY_WITH_TIMEOUT(longrun::test::stillAlive(below).isEmpty(), 2000);
+}
+
+// As parentDeathKillsWorker, with a command running: the worker's last act (PR_SET_PDEATHSIG)
+// also kills its program's process group, which is out of the worker's own.
+void tst_Worker::commandParentDeathEndsProgram()
+{
+    QProcess shell;
+    QProcessEnvironment env = workerEnvironment();
+    env.insert("W", workerPath());
+    shell.setProcessEnvironment(env);
+    shell.start("sh", {"-c", "exec 3<&0; \"$W\" <&3 >/dev/null & echo $!; sleep 1.5"});
+    QVERIFY(shell.waitForReadyRead(5000));
+    bool ok = false;
+    const auto pid = static_cast<pid_t>(shell.readLine().trimmed().toInt(&ok));
+    QVERIFY(ok && pid > 0);
+    const std::string frame = encodeFrame(ParentMessage{
+        Start{"command", commandParams(false, {"sh", "-c", "sleep 300 & sleep 300 & wait"})}});
+    shell.write(frame.data(), static_cast<qint64>(frame.size()));
+    QVERIFY(shell.waitForBytesWritten(5000));
+    QList<pid_t> below;
+    QTRY_VERIFY_WITH_TIMEOUT((below = longrun::test::descendantsOf(pid)).size() >= 3, 5000);
+    QVERIFY(::getpgid(below.front()) != pid);
+    QVERIFY(shell.waitForFinished(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(longrun::test::groupMembers(pid).isEmpty(), 2000);
     QTRY_VERIFY_WITH_TIMEOUT(longrun::test::stillAlive(below).isEmpty(), 2000);
 }
 
