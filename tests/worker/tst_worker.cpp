@@ -109,6 +109,10 @@ public:
     {
         if (m_process.state() != QProcess::NotRunning) {
             const auto pid = static_cast<pid_t>(m_process.processId());
+            // A command's program has a session of its own: a test that failed half-way must
+            // not leave it behind.
+            for (const pid_t below : longrun::test::descendantsOf(pid))
+                ::kill(below, SIGKILL);
             if (::getpgid(pid) == pid)
                 ::kill(-pid, SIGKILL);
             m_process.kill();
