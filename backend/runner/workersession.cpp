@@ -86,7 +86,9 @@ bool WorkerSession::setPaused(bool paused)
 {
     if (paused == m_paused || !m_held)
         return false;
-    m_launcher->signal(paused ? SIGSTOP : SIGCONT);
+    // SIGTSTP, not SIGSTOP: it stops every kind alike, and a command's worker catches it to stop
+    // its program too, which runs in a session of its own (worker/io.h, setProgramGroup).
+    m_launcher->signal(paused ? SIGTSTP : SIGCONT);
     m_paused = paused;
     return true;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <ctime>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <thread>
@@ -15,6 +16,22 @@ namespace longrun::worker {
 namespace {
 
 std::atomic<bool> g_stdinGuard{true};
+std::atomic<pid_t> g_programGroup{0};
+CancelFlag *g_termCancel = nullptr;
+std::atomic<int> g_caughtSignal{0}; // written by a signal handler, on any thread
+
+// CancelFlag::set() is called from a signal handler.
+static_assert(std::atomic<bool>::is_always_lock_free);
+static_assert(std::atomic<pid_t>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
+
+void onTermination(int sig)
+{
+    const int saved = errno;
+    g_caughtSignal.store(sig);
+    if (g_termCancel != nullptr)
+        g_termCancel->set();
+    errno = saved;
+}
 
 void onParentDeath(int)
 {
@@ -56,9 +73,78 @@ void readerMain(protocol::ParentFrameDecoder decoder, CancelFlag *cancel)
 
 void killGroupOrExit(int code)
 {
+    if (const pid_t program = g_programGroup.load(); program > 0)
+        ::kill(-program, SIGKILL);
     if (getpgrp() == getpid())
         ::kill(0, SIGKILL);
     _exit(code);
+}
+
+namespace {
+
+// Pause and resume of a command: see setProgramGroup.
+void onStop(int)
+{
+    const int saved = errno;
+    if (const pid_t program = g_programGroup.load(); program > 0)
+        ::kill(-program, SIGSTOP);
+    ::raise(SIGSTOP);
+    errno = saved;
+}
+
+void onContinue(int)
+{
+    const int saved = errno;
+    if (const pid_t program = g_programGroup.load(); program > 0)
+        ::kill(-program, SIGCONT);
+    errno = saved;
+}
+
+} // namespace
+
+void setProgramGroup(pid_t pgid)
+{
+    static const bool installed = [] {
+        struct sigaction action = {};
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        action.sa_handler = onStop;
+        sigaction(SIGTSTP, &action, nullptr);
+        action.sa_handler = onContinue;
+        sigaction(SIGCONT, &action, nullptr);
+        return true;
+    }();
+    (void)installed;
+    g_programGroup.store(pgid);
+}
+
+void catchTermination(CancelFlag &cancel)
+{
+    g_termCancel = &cancel;
+    struct sigaction action = {};
+    action.sa_handler = onTermination;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+}
+
+int caughtTermination()
+{
+    return g_caughtSignal.load();
+}
+
+void dieOfCaughtSignal()
+{
+    const int sig = g_caughtSignal.load();
+    if (sig == 0)
+        return;
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+    ::raise(sig);
+    _exit(128 + sig);
 }
 
 void setupProcess(pid_t startPpid)

@@ -24,9 +24,16 @@ inline constexpr auto kThrottle = std::chrono::milliseconds(50);
 // LONGRUN_VERSION: the project's version (CMake project(VERSION), see CMakeLists.txt here).
 inline constexpr const char *kWorkerName = "longrun-worker " LONGRUN_VERSION;
 
-// Ends the process because the parent is gone: kills our whole process group (ourselves and
-// any grandchildren) when we lead it, else exits with `code`. Async-signal-safe.
+// Ends the process because the parent is gone: kills the running command's process group (it
+// has a session of its own), then our whole process group (ourselves and any grandchildren)
+// when we lead it, else exits with `code`. Async-signal-safe.
 [[noreturn]] void killGroupOrExit(int code);
+
+// The process group of the command now running (0: none), for killGroupOrExit and for the
+// forwarding of pause and resume: from then on SIGTSTP to the worker stops that group too
+// before the worker stops itself, and SIGCONT continues it. (SIGSTOP cannot be caught, so an app
+// that pauses a command with SIGSTOP stops the worker only: pause with SIGTSTP.)
+void setProgramGroup(pid_t pgid);
 
 // Process set-up for a normal run: own process group, parent-death signal, SIGPIPE ignored.
 // `startPpid` is getppid() as read at the very start of main.
@@ -57,6 +64,16 @@ private:
     std::atomic<bool> m_set{false};
     int m_fd = -1;
 };
+
+// While a command runs, SIGTERM and SIGINT (the app's process-group kill, Ctrl-C by hand) do
+// not end the worker at once: they set `cancel`, so that the job first ends its program, which
+// runs in a session of its own where those signals do not reach; then the worker dies of the
+// signal (dieOfCaughtSignal), as it would have.
+void catchTermination(CancelFlag &cancel);
+// The signal caught since catchTermination, or 0.
+[[nodiscard]] int caughtTermination();
+// Dies of the caught signal, if any; returns if there is none.
+void dieOfCaughtSignal();
 
 // Frames to the parent. Progress is throttled to one frame per kThrottle (a final 1.0 always
 // goes); data points are batched into one Data frame per series per kThrottle. The last

@@ -9,6 +9,9 @@
 //                                           rows in the model
 //   bench_engine cancel [repeats]           TaskController::cancel -> terminal state,
 //                                           cooperative and forced (SIGKILL after both graces)
+//   bench_engine command [jobs] [repeats]   per-job cost of `command` jobs running /bin/true
+//                                           2 at a time, vs `xargs -P2` and a bare shell loop
+//                                           running the same program
 //
 // Every figure is printed as one JSON line {"name", "unit", "samples": [...]};
 // tests/bench/report.py turns them into the table of RESULTS.md. Nothing here is a test: the
@@ -30,6 +33,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -494,10 +498,59 @@ int cancel(int repeats)
     return 0;
 }
 
+// ---- command jobs against the usual ways to run a program many times ---------------------
+
+// ms per run of /bin/true, `jobs` times, by a shell command line (its own wall time).
+double shellMsPerJob(const std::string &line, int jobs)
+{
+    const auto start = Clock::now();
+    if (std::system(line.c_str()) != 0)
+        throw std::runtime_error("'" + line + "' failed");
+    return msSince(start) / jobs;
+}
+
+int command(int jobs, int repeats)
+{
+    // Pipes, as xargs and the shell give their children.
+    longrun::JobSpec spec;
+    spec.kind = QStringLiteral("command");
+    spec.params << longrun::JobParam{QStringLiteral("argv"), {QStringLiteral("/bin/true")}, true}
+                << longrun::JobParam{QStringLiteral("tty"), {QStringLiteral("false")}, false};
+    const std::string n = std::to_string(jobs);
+    const std::string xargs = "seq " + n + " | xargs -P2 -n1 /bin/true";
+    const std::string script = "i=0; while [ $i -lt " + n + " ]; do /bin/true; i=$((i+1)); done";
+    const std::string shell = "sh -c '" + script + "'";
+    std::vector<double> stack, viaXargs, viaShell;
+    auto stackMs = [&] {
+        longrun::TaskController controller;
+        configure(controller, 2);
+        QEventLoop loop;
+        QObject::connect(&controller, &longrun::TaskController::batchFinished, &loop,
+                         &QEventLoop::quit);
+        const auto start = Clock::now();
+        controller.enqueue(QList<longrun::JobSpec>(jobs, spec));
+        loop.exec();
+        if (controller.model()->succeeded() != jobs)
+            throw std::runtime_error("not every command job succeeded");
+        return msSince(start) / jobs;
+    };
+    stackMs(); // warm-up
+    // Interleaved, so that a noisy moment hits all three alike.
+    for (int r = 0; r < repeats; ++r) {
+        stack.push_back(stackMs());
+        viaXargs.push_back(shellMsPerJob(xargs, jobs));
+        viaShell.push_back(shellMsPerJob(shell, jobs));
+    }
+    emitFigure("command.stack.c2", "ms/job", stack);
+    emitFigure("command.xargs.p2", "ms/job", viaXargs);
+    emitFigure("command.shell.c1", "ms/job", viaShell);
+    return 0;
+}
+
 int usage()
 {
     std::fputs("usage: bench_engine overhead [jobs] [repeats] | gui [jobs] | memory | "
-               "cancel [repeats]\n",
+               "cancel [repeats] | command [jobs] [repeats]\n",
                stderr);
     return 2;
 }
@@ -526,6 +579,8 @@ int main(int argc, char **argv)
             return memory();
         if (what == u"cancel")
             return cancel(intArg(2, 10));
+        if (what == u"command")
+            return command(intArg(2, 500), intArg(3, 5));
     } catch (const std::exception &e) {
         std::fprintf(stderr, "bench_engine %s: %s\n", qPrintable(what), e.what());
         return 1;

@@ -292,6 +292,17 @@ def main():
               spread(f), f"configured grace: {fmt(g)} ms (500 + 500)",
               f"{fmt(f.median / g)}x", "median ≤ grace + 100 ms", f.median <= g + 100)
 
+    # 8. Command jobs against xargs -P2 and a shell loop running the same program.
+    if need(engine, "command.stack.c2", "command.xargs.p2", "command.shell.c1"):
+        c = engine["command.stack.c2"]
+        for key, label in (("command.xargs.p2", "`xargs -P2`"),
+                           ("command.shell.c1", "shell loop, one at a time")):
+            ratios = Figure([a / b for a, b in zip(raw_engine["command.stack.c2"],
+                                                   raw_engine[key])], "x")
+            t.add(f"`command` job of /bin/true, whole stack, concurrency 2, vs {label}",
+                  spread(c), f"{label}: " + spread(engine[key]), spread(ratios),
+                  "report only", None)
+
     machine = (out_dir / "machine.txt").read_text().strip() if (out_dir / "machine.txt").exists() else ""
     text = ["# longrun benchmark results", "",
             "Written by `tests/bench/run-benchmarks.sh`; numbers from one run on the machine",

@@ -4,12 +4,14 @@
 // and every line scanner's answer in range. A broken invariant traps.
 
 #include "output/outputparser.h"
+#include "output/progressscan.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 using longrun::worker::OutputParser;
+using longrun::worker::ProgressScan;
 
 namespace {
 void check(bool ok)
@@ -34,11 +36,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const std::size_t chunk = (data[0] >> 1) + 1;
     const std::string_view bytes(reinterpret_cast<const char *>(data + 1), size - 1);
 
-    checkFraction(OutputParser::lastPercentage(bytes), 100.0);
-    checkFraction(OutputParser::lastRatio(bytes, false), 1.0);
-    checkFraction(OutputParser::lastRatio(bytes, true), 1.0);
-    checkFraction(OutputParser::lastCountOf(bytes), 1.0);
-    checkFraction(OutputParser::lastSizeRatio(bytes), 1.0);
+    checkFraction(ProgressScan::lastPercentage(bytes), 100.0);
+    checkFraction(ProgressScan::lastRatio(bytes, false), 1.0);
+    checkFraction(ProgressScan::lastRatio(bytes, true), 1.0);
+    checkFraction(ProgressScan::lastCountOf(bytes), 1.0);
+    checkFraction(ProgressScan::lastSizeRatio(bytes), 1.0);
 
     OutputParser parser(streams);
     double last = 0.0;

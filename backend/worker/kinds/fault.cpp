@@ -102,15 +102,9 @@ __attribute__((no_sanitize("undefined", "address"))) [[noreturn]] void crash()
     std::abort(); // not reached
 }
 
-} // namespace
-
-Outcome runFault(const Args &args, Job &job)
+// Normal, cancellable progress for `delay` seconds.
+void behaveNormally(Job &job, double delay, const char *text)
 {
-    const std::string &mode = args.text("mode");
-    const double delay = args.real("delay");
-    const char *text = announcement(mode);
-
-    // Normal, cancellable progress first.
     const auto start = Clock::now();
     const auto end =
         start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(delay));
@@ -120,10 +114,11 @@ Outcome runFault(const Args &args, Job &job)
         const std::chrono::duration<double> elapsed = Clock::now() - start;
         job.progress(std::min(0.99, elapsed.count() / std::fmax(delay, 1e-9)), text);
     }
-    Output &out = job.output();
-    // What follows writes frames directly; nothing throttled may come after them.
-    out.flush();
+}
 
+// The modes that end (or freeze) the process without a word on the wire; returns for others.
+void failSilently(const std::string &mode)
+{
     if (mode == "crash")
         crash();
     if (mode == "abort") {
@@ -140,18 +135,6 @@ Outcome runFault(const Args &args, Job &job)
         signal(SIGTERM, SIG_IGN);
         hang();
     }
-    if (mode == "garbage") {
-        std::string bytes = "this is not a frame\n";
-        std::uint64_t x = 0x2545f4914f6cdd1du;
-        for (int i = 0; i < 256; ++i) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            bytes.push_back(static_cast<char>(x & 0xff));
-        }
-        out.sendRaw(bytes);
-        _exit(0);
-    }
     if (mode == "exit-nonzero")
         _exit(3);
     if (mode == "exit-zero")
@@ -159,6 +142,28 @@ Outcome runFault(const Args &args, Job &job)
     if (mode == "stderr-flood") {
         floodStderr();
         _exit(1);
+    }
+}
+
+void writeGarbage(Output &out)
+{
+    std::string bytes = "this is not a frame\n";
+    std::uint64_t x = 0x2545f4914f6cdd1du;
+    for (int i = 0; i < 256; ++i) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        bytes.push_back(static_cast<char>(x & 0xff));
+    }
+    out.sendRaw(bytes);
+}
+
+// The modes that say something wrong, or too much, on the wire.
+Outcome misbehaveOnTheWire(const std::string &mode, Output &out)
+{
+    if (mode == "garbage") {
+        writeGarbage(out);
+        _exit(0);
     }
     if (mode == "oversized-frame") {
         out.sendRaw(std::string_view("\xf0\xff\xff\xff"
@@ -193,6 +198,18 @@ Outcome runFault(const Args &args, Job &job)
         return faultResult(mode);
     }
     return protocol::Error{"fault: mode '" + mode + "' is not implemented"};
+}
+
+} // namespace
+
+Outcome runFault(const Args &args, Job &job)
+{
+    const std::string &mode = args.text("mode");
+    behaveNormally(job, args.real("delay"), announcement(mode));
+    // What follows writes frames directly; nothing throttled may come after them.
+    job.output().flush();
+    failSilently(mode);
+    return misbehaveOnTheWire(mode, job.output());
 }
 
 } // namespace longrun::worker

@@ -1,0 +1,36 @@
+#pragma once
+
+// Starts a `command` job's program as our child, in a session of its own, so that it never
+// reaches the terminal longrun runs on (a read of /dev/tty there would stop the job with
+// SIGTTIN, or prompt the user for a password meant for nobody):
+// - with a pty, the pty is its controlling terminal and its process group is in the
+//   foreground, as a shell's job control does it: `tty` names the pty, and programs that draw
+//   progress only in the foreground do so;
+// - with pipes, it has no controlling terminal at all: opening /dev/tty fails at once (ENXIO).
+// Its stdin is /dev/null either way. Main thread only.
+
+#include "process/fd.h"
+
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace longrun::worker {
+
+struct Program
+{
+    pid_t pid = -1; // also its session and process group
+    Fd out;         // the pty master, or stdout's pipe
+    Fd err;         // stderr's pipe; not valid with a pty
+    // Our copy of the pty's slave, to close once the program has been reaped: held until then,
+    // the program's own last close of its terminal (coreutils close stdout at exit) is not
+    // the terminal's last close, which would end its session leader with SIGHUP.
+    Fd slave;
+    std::string error; // not empty: nothing runs, this says why
+};
+
+// Forks and execs `argv` in `cwd` (empty: ours). Returns once the exec succeeded or failed.
+[[nodiscard]] Program spawnProgram(const std::vector<std::string> &argv, const std::string &cwd,
+                                   bool tty);
+
+} // namespace longrun::worker
