@@ -2,6 +2,7 @@
 
 #include "cli/jsonreporter.h"
 #include "cli/outputstream.h"
+#include "cli/resume.h"
 #include "cli/textreporter.h"
 #include "control/taskcontroller.h"
 #include "jobs/catalog.h"
@@ -57,7 +58,7 @@ public:
         , m_out(out)
     {}
 
-    int run(const QList<JobSpec> &specs, int statusIntervalMs);
+    int run(const QList<JobSpec> &specs, const QList<qint64> &resumedFrom, int statusIntervalMs);
 
 private:
     void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight,
@@ -126,7 +127,8 @@ int HeadlessRun::exitStatus() const
     return m_model.succeeded() == m_model.rowCount() ? kExitOk : kExitJobsFailed;
 }
 
-int HeadlessRun::run(const QList<JobSpec> &specs, int statusIntervalMs)
+int HeadlessRun::run(const QList<JobSpec> &specs, const QList<qint64> &resumedFrom,
+                     int statusIntervalMs)
 {
     QElapsedTimer clock;
     clock.start();
@@ -158,7 +160,7 @@ int HeadlessRun::run(const QList<JobSpec> &specs, int statusIntervalMs)
     connect(&status, &QTimer::timeout, this, [this] { m_reporter.onOverall(); });
     status.start(statusIntervalMs);
 
-    m_controller.enqueue(specs);
+    m_controller.enqueue(specs, resumedFrom);
     if (m_controller.hasActiveJobs() || m_controller.shuttingDown())
         loop.exec();
     m_reporter.summary(clock.elapsed(), m_signal);
@@ -243,7 +245,8 @@ std::optional<QList<JobSpec>> collectJobs(const CliOptions &options, const Catal
     return specs;
 }
 
-int runBatch(TaskController &controller, const QList<JobSpec> &specs, bool json)
+int runBatch(TaskController &controller, const QList<JobSpec> &specs,
+             const QList<qint64> &resumedFrom, bool json)
 {
     OutputStream out(stdout);
     OutputStream err(stderr);
@@ -254,7 +257,7 @@ int runBatch(TaskController &controller, const QList<JobSpec> &specs, bool json)
     else
         reporter = std::make_unique<TextReporter>(controller, out, err, tty);
     HeadlessRun run(controller, *reporter, out);
-    const int status = run.run(specs, tty || json ? 200 : 3000);
+    const int status = run.run(specs, resumedFrom, tty || json ? 200 : 3000);
     // Images are written in the background: they must be on disk before we exit.
     backgroundPool()->waitForDone();
     return status;
@@ -280,10 +283,27 @@ int runHeadless(const CliOptions &options)
     if (options.listKinds)
         return listKinds(*catalog, catalogJson, options.json);
 
-    const std::optional<QList<JobSpec>> specs =
-        collectJobs(options, *catalog, controller.workerLaunch().program, &error);
-    if (!specs)
-        return usageError(error);
+    OutputStream err(stderr);
+    openHistory(options, controller, err);
+    ResumePlan plan;
+    if (options.resume) {
+        std::optional<ResumePlan> resumed = planResume(options, controller, *catalog, &error);
+        if (!resumed)
+            return usageError(error);
+        if (resumed->specs.isEmpty()) {
+            err.write(QStringLiteral("longrun: nothing to resume: run %1 left no job interrupted "
+                                     "or unstarted that was not run again already\n")
+                          .arg(resumed->runId));
+            return kExitOk;
+        }
+        plan = std::move(*resumed);
+    } else {
+        std::optional<QList<JobSpec>> specs =
+            collectJobs(options, *catalog, controller.workerLaunch().program, &error);
+        if (!specs)
+            return usageError(error);
+        plan.specs = std::move(*specs);
+    }
     if (!options.imageDir.isEmpty()) {
         if (!QDir().mkpath(options.imageDir))
             return usageError(
@@ -292,7 +312,7 @@ int runHeadless(const CliOptions &options)
     }
     controller.setRetries(options.retries);
     controller.setTimeoutSeconds(options.timeoutSeconds);
-    return runBatch(controller, *specs, options.json);
+    return runBatch(controller, plan.specs, plan.resumedFrom, options.json);
 }
 
 } // namespace longrun

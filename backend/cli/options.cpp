@@ -3,6 +3,7 @@
 #include "control/taskcontroller.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QFileInfo>
 
 #include <cmath>
 #include <cstdio>
@@ -51,6 +52,16 @@ constexpr OptionDef kOptions[] = {
      "(headless) Print one JSON object per line (events) instead of a live display."},
     {"demo", nullptr, nullptr, nullptr, Scope::Headless,
      "(headless) Run a small demo batch of every real kind."},
+    {"data-dir", nullptr, "DIR", nullptr, Scope::Both,
+     "Keep the history and the images in DIR (default: $LONGRUN_DATA_DIR, else "
+     "~/.local/share/longrun); made owner-only, refused if others can write to it."},
+    {"no-history", nullptr, nullptr, nullptr, Scope::Both,
+     "Record nothing of this run in the history (a throw-away run)."},
+    {"resume", nullptr, nullptr, nullptr, Scope::Headless,
+     "(headless) Run again the jobs the last run left interrupted (longrun was killed or "
+     "stopped) or never started; never one that succeeded. See --run."},
+    {"run", nullptr, "ID", nullptr, Scope::Headless,
+     "(headless) With --resume: the run to resume instead of the last one."},
     {"list-kinds", nullptr, nullptr, nullptr, Scope::ImpliesHeadless,
      "List the job kinds the worker supports, and exit (never opens a window)."},
 };
@@ -126,6 +137,35 @@ bool seconds(const QCommandLineParser &parser, double *out, QString *error)
     return false;
 }
 
+// --resume and --run: which run, and nothing that would contradict it.
+bool runOption(const QCommandLineParser &parser, CliOptions *options, QString *error)
+{
+    if (parser.isSet(QStringLiteral("run"))) {
+        bool ok = false;
+        options->runId = parser.value(QStringLiteral("run")).toLongLong(&ok);
+        if (!ok || options->runId < 1) {
+            *error = QStringLiteral("--run takes a run number (see the history), not '%1'")
+                         .arg(parser.value(QStringLiteral("run")));
+            return false;
+        }
+        if (!options->resume) {
+            *error = QStringLiteral("--run goes with --resume");
+            return false;
+        }
+    }
+    if (!options->resume)
+        return true;
+    if (options->noHistory) {
+        *error = QStringLiteral("--resume reads the history: it cannot go with --no-history");
+        return false;
+    }
+    if (!options->jobs.isEmpty() || !options->jobsFiles.isEmpty() || options->demo) {
+        *error = QStringLiteral("--resume runs the jobs of an earlier run: give no other jobs");
+        return false;
+    }
+    return true;
+}
+
 // With a window, the headless options mean nothing: say so rather than ignore them.
 bool checkScope(const QCommandLineParser &parser, const CliOptions &options, QString *error)
 {
@@ -182,13 +222,16 @@ std::optional<CliOptions> parseCommandLine(const QStringList &arguments, QString
         options.concurrency = parser.value(QStringLiteral("concurrency"));
     options.jobsFiles = parser.values(QStringLiteral("jobs"));
     options.imageDir = parser.value(QStringLiteral("image-dir"));
+    options.dataDir = parser.value(QStringLiteral("data-dir"));
+    options.noHistory = parser.isSet(QStringLiteral("no-history"));
+    options.resume = parser.isSet(QStringLiteral("resume"));
     options.jobs = parser.positionalArguments();
     if (options.help || options.version)
         return options;
     if (!checkScope(parser, options, error)
         || !wholeNumber(parser, QStringLiteral("repeat"), 1, kMaxRepeat, &options.repeat, error)
         || !wholeNumber(parser, QStringLiteral("retries"), 0, kMaxRetries, &options.retries, error)
-        || !seconds(parser, &options.timeoutSeconds, error))
+        || !seconds(parser, &options.timeoutSeconds, error) || !runOption(parser, &options, error))
         return std::nullopt;
     return options;
 }
@@ -209,6 +252,8 @@ bool configureController(const CliOptions &options, TaskController &controller, 
 {
     if (!options.worker.isEmpty())
         controller.setWorkerLaunch({options.worker, {}});
+    if (!options.dataDir.isEmpty())
+        controller.setDataDirectory(QFileInfo(options.dataDir).absoluteFilePath());
     if (!options.concurrency)
         return true;
     int concurrency = 0;

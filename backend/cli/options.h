@@ -29,6 +29,10 @@ struct CliOptions
     int retries = 0;
     double timeoutSeconds = 0; // 0: none
     QString imageDir;
+    QString dataDir;        // empty: $LONGRUN_DATA_DIR, else the XDG data folder
+    bool noHistory = false; // --no-history: record nothing
+    bool resume = false;
+    qint64 runId = 0; // --run: the run --resume reruns (0: the last one)
     QStringList jobs; // positional JOB arguments
 };
 

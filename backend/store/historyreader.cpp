@@ -52,12 +52,17 @@ std::optional<qint64> HistoryReader::lastRun(qint64 except)
     return query.value(0).toLongLong();
 }
 
-bool HistoryReader::hasRun(qint64 runId)
+std::optional<StoredRun> HistoryReader::run(qint64 runId)
 {
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
-    query.prepare(QStringLiteral("SELECT 1 FROM runs WHERE id = ?"));
+    query.prepare(QStringLiteral(
+        "SELECT id, origin, started_at, finished_at, owner_pid FROM runs WHERE id = ?"));
     query.addBindValue(runId);
-    return query.exec() && query.next();
+    if (!query.exec() || !query.next())
+        return std::nullopt;
+    return StoredRun{query.value(0).toLongLong(), query.value(1).toString(),
+                     query.value(2).toLongLong(), query.value(3).toLongLong(),
+                     query.value(4).toLongLong()};
 }
 
 QList<StoredJob> HistoryReader::jobsOfRun(qint64 runId)
@@ -65,7 +70,8 @@ QList<StoredJob> HistoryReader::jobsOfRun(qint64 runId)
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
     query.prepare(QStringLiteral(
         "SELECT id, run_id, seq, kind, params, state, attempts, added_at, finished_at, summary,"
-        " error FROM jobs WHERE run_id = ? ORDER BY seq"));
+        " error, EXISTS (SELECT 1 FROM jobs AS later WHERE later.resumed_from = jobs.id)"
+        " FROM jobs WHERE run_id = ? ORDER BY seq"));
     query.addBindValue(runId);
     QList<StoredJob> jobs;
     if (!query.exec())
@@ -87,6 +93,7 @@ QList<StoredJob> HistoryReader::jobsOfRun(qint64 runId)
         job.finishedAt = query.value(8).toLongLong();
         job.summary = query.value(9).toString();
         job.error = query.value(10).toString();
+        job.resumed = query.value(11).toBool();
         jobs << job;
     }
     return jobs;
@@ -98,7 +105,7 @@ QList<StoredJob> jobsToResume(const QList<StoredJob> &jobs)
     for (const StoredJob &job : jobs) {
         // Canceled with no attempt: it never ran (canceled while queued, or at shutdown).
         const bool neverStarted = job.state == u"canceled" && job.attempts == 0;
-        if (job.state == u"interrupted" || neverStarted)
+        if (!job.resumed && (job.state == u"interrupted" || neverStarted))
             out << job;
     }
     return out;

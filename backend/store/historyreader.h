@@ -25,7 +25,7 @@ public:
 
     // The newest run other than `except` (the caller's own), if any.
     [[nodiscard]] std::optional<qint64> lastRun(qint64 except = 0);
-    [[nodiscard]] bool hasRun(qint64 runId);
+    [[nodiscard]] std::optional<StoredRun> run(qint64 runId);
     // Every job of a run, in its order.
     [[nodiscard]] QList<StoredJob> jobsOfRun(qint64 runId);
     // Rows skipped because they did not parse, since open().
@@ -37,7 +37,7 @@ private:
 };
 
 // What --resume reruns of a run: the jobs that were interrupted or never started (canceled
-// before they ran); never one that succeeded.
+// before they ran), unless an earlier --resume already reran them; never one that succeeded.
 [[nodiscard]] QList<StoredJob> jobsToResume(const QList<StoredJob> &jobs);
 
 } // namespace longrun

@@ -24,7 +24,7 @@ HistoryStore::~HistoryStore()
     delete m_writer;
 }
 
-void HistoryStore::open(const QString &dataDir, const QString &origin, qint64 resumedFrom)
+void HistoryStore::open(const QString &dataDir, const QString &origin)
 {
     if (m_started)
         return;
@@ -39,14 +39,14 @@ void HistoryStore::open(const QString &dataDir, const QString &origin, qint64 re
     connect(m_writer, &StoreWriter::failed, this, &HistoryStore::onFailed);
     m_thread.start();
     QMetaObject::invokeMethod(m_writer, "open", Qt::QueuedConnection, Q_ARG(QString, dataDir),
-                              Q_ARG(QString, origin), Q_ARG(qint64, resumedFrom));
+                              Q_ARG(QString, origin));
 }
 
-bool HistoryStore::openAndWait(const QString &dataDir, const QString &origin, qint64 resumedFrom)
+bool HistoryStore::openAndWait(const QString &dataDir, const QString &origin)
 {
     QEventLoop loop;
     connect(this, &HistoryStore::opened, &loop, &QEventLoop::quit);
-    open(dataDir, origin, resumedFrom);
+    open(dataDir, origin);
     loop.exec();
     return m_on;
 }

@@ -37,9 +37,9 @@ public:
 
     // Opens the history in `dataDir` for a new run ("window" or "cli"), in the background;
     // opened() follows. Events recorded meanwhile are written once it is open.
-    void open(const QString &dataDir, const QString &origin, qint64 resumedFrom = 0);
+    void open(const QString &dataDir, const QString &origin);
     // Opens and waits for the answer (the CLI, before its event loop; tests). True when on.
-    bool openAndWait(const QString &dataDir, const QString &origin, qint64 resumedFrom = 0);
+    bool openAndWait(const QString &dataDir, const QString &origin);
     [[nodiscard]] bool isOn() const { return m_on; }
     [[nodiscard]] qint64 runId() const { return m_runId; }
     [[nodiscard]] QString dataDirectory() const { return m_dataDir; }

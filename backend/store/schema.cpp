@@ -28,8 +28,7 @@ const QList<QStringList> &migrations()
                 " host TEXT NOT NULL,"
                 " owner_pid INTEGER NOT NULL,"
                 // The owner's start time (/proc/PID/stat): a reused pid is not the owner.
-                " owner_start TEXT NOT NULL,"
-                " resumed_from INTEGER REFERENCES runs(id) ON DELETE SET NULL)"),
+                " owner_start TEXT NOT NULL)"),
             QStringLiteral("CREATE TABLE jobs ("
                            " id INTEGER PRIMARY KEY,"
                            " run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"

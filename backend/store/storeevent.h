@@ -48,6 +48,17 @@ struct StoredJob
     qint64 finishedAt = 0; // 0 while not finished
     QString summary;
     QString error;
+    bool resumed = false; // a later job reruns this one (--resume made it)
+};
+
+// A run as the history knows it.
+struct StoredRun
+{
+    qint64 id = 0;
+    QString origin; // "window" or "cli"
+    qint64 startedAt = 0;
+    qint64 finishedAt = 0; // 0 while its owner runs (or died unnoticed so far)
+    qint64 ownerPid = 0;
 };
 
 } // namespace longrun

@@ -96,14 +96,14 @@ StoreWriter::~StoreWriter()
     close();
 }
 
-void StoreWriter::open(const QString &dataDir, const QString &origin, qint64 resumedFrom)
+void StoreWriter::open(const QString &dataDir, const QString &origin)
 {
     QStringList notices;
     QString error;
     const std::optional<QString> dir = prepareDataDirectory(dataDir, &error);
     const bool ok =
         dir && openDatabase(QDir(*dir).filePath(QStringLiteral("history.db")), &notices, &error)
-        && beginRun(origin, resumedFrom, &error);
+        && beginRun(origin, &error);
     if (!ok) {
         close();
         emit opened(0, QStringLiteral("history is off: %1").arg(error), notices);
@@ -178,13 +178,13 @@ bool StoreWriter::configure(QString *error)
     return true;
 }
 
-bool StoreWriter::beginRun(const QString &origin, qint64 resumedFrom, QString *error)
+bool StoreWriter::beginRun(const QString &origin, QString *error)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     QSqlQuery query(db);
     query.prepare(QStringLiteral(
-        "INSERT INTO runs (started_at, last_seen, origin, host, owner_pid, owner_start,"
-        " resumed_from) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        "INSERT INTO runs (started_at, last_seen, origin, host, owner_pid, owner_start)"
+        " VALUES (?, ?, ?, ?, ?, ?)"));
     const qint64 now = nowMs();
     query.addBindValue(now);
     query.addBindValue(now);
@@ -192,8 +192,6 @@ bool StoreWriter::beginRun(const QString &origin, qint64 resumedFrom, QString *e
     query.addBindValue(m_host);
     query.addBindValue(static_cast<qint64>(::getpid()));
     query.addBindValue(processIdentity(::getpid()));
-    query.addBindValue(resumedFrom > 0 ? QVariant(resumedFrom)
-                                       : QVariant(QMetaType(QMetaType::LongLong)));
     if (!query.exec()) {
         *error = QStringLiteral("cannot write to '%1': %2").arg(m_path, query.lastError().text());
         return false;

@@ -50,7 +50,7 @@ public:
     void setInbox(std::shared_ptr<StoreInbox> inbox) { m_inbox = std::move(inbox); }
 
     // Store thread, queued from HistoryStore.
-    Q_INVOKABLE void open(const QString &dataDir, const QString &origin, qint64 resumedFrom);
+    Q_INVOKABLE void open(const QString &dataDir, const QString &origin);
     Q_INVOKABLE void drain();
     Q_INVOKABLE void close();
 
@@ -65,7 +65,7 @@ Q_SIGNALS:
 private:
     bool openDatabase(const QString &path, QStringList *notices, QString *error);
     bool configure(QString *error);
-    bool beginRun(const QString &origin, qint64 resumedFrom, QString *error);
+    bool beginRun(const QString &origin, QString *error);
     void recoverInterrupted(QStringList *notices);
     bool write(const QList<StoreEvent> &events, QString *error);
     bool writeOne(const StoreEvent &event, QString *error);

@@ -11,6 +11,8 @@
 #include <QtCore/QSet>
 #include <QtCore/QTemporaryDir>
 #include <QtGui/QImage>
+#include <QtSql/QSqlDatabase>
+#include <QtSql/QSqlQuery>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -949,6 +951,69 @@ private slots:
         QVERIFY(waitIdle(*c));
         QCOMPARE(maxActive, 3);
         QCOMPARE(c->model()->succeeded(), 12);
+    }
+
+    // "A result reported is a result stored": when a job starts, it is in the history; when
+    // jobFinished says it ended, another reader of the file already sees that state (and
+    // after an automatic retry, the new attempt's).
+    void historyIsWrittenBeforeItIsShown()
+    {
+        QTemporaryDir data;
+        auto c = makeController(3);
+        c->setRetries(1);
+        QVERIFY(c->history()->openAndWait(data.path(), QStringLiteral("cli")));
+        const QString file = QDir(data.path()).filePath(QStringLiteral("history.db"));
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), "reader");
+        db.setDatabaseName(file);
+        QVERIFY(db.open());
+        const auto cleanup = qScopeGuard([&db] {
+            db.close();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase("reader");
+        });
+        auto stored = [&db, run = c->history()->runId()](int id, const char *column) {
+            QSqlQuery query(db);
+            query.exec(QStringLiteral("SELECT %1 FROM jobs WHERE run_id = %2 AND seq = %3")
+                           .arg(QLatin1String(column))
+                           .arg(run)
+                           .arg(id));
+            return query.next() ? query.value(0).toString() : QStringLiteral("(none)");
+        };
+        QStringList violations;
+        int finished = 0;
+        connect(c->model(), &QAbstractItemModel::dataChanged, this,
+                [&](const QModelIndex &from, const QModelIndex &to) {
+                    for (int r = from.row(); r <= to.row(); ++r) {
+                        const TaskRow &row = c->model()->at(r);
+                        if (row.state == State::Starting && stored(row.id, "kind") != row.spec.kind)
+                            violations << QStringLiteral("job %1 started unstored").arg(row.id);
+                    }
+                });
+        connect(c.get(), &TaskController::jobFinished, this, [&](int id, State state) {
+            ++finished;
+            const QString key = stateKey(state);
+            if (stored(id, "state") != key)
+                violations << QStringLiteral("job %1 shown %2, stored %3")
+                                  .arg(id)
+                                  .arg(key, stored(id, "state"));
+        });
+        connect(c.get(), &TaskController::jobRetrying, this, [&](int id, State state) {
+            if (stored(id, "state") != stateKey(state))
+                violations << QStringLiteral("job %1 retried unstored").arg(id);
+        });
+        QList<JobSpec> specs;
+        for (int i = 0; i < 6; ++i) {
+            specs << job("sleep", {{"seconds", "0.05"}, {"steps", "1"}})
+                  << job("fault", {{"mode", "exit-nonzero"}, {"delay", "0"}})
+                  << job("primes", {{"limit", "1000"}});
+        }
+        const int first = c->enqueue(specs);
+        QVERIFY(c->cancel(first + 17)); // still queued: canceled before it started
+        QVERIFY(waitIdle(*c));
+        QCOMPARE(finished, 18);
+        QVERIFY2(violations.isEmpty(), qPrintable(violations.join(u'\n')));
+        QCOMPARE(stored(first + 1, "attempts"), QStringLiteral("2"));
+        QCOMPARE(stored(first + 17, "state"), QStringLiteral("canceled"));
     }
 };
 
