@@ -5,6 +5,7 @@
 #include "cli/headless.h"
 #include "cli/options.h"
 #include "control/taskcontroller.h"
+#include "system/resources.h"
 #include "system/signalwatcher.h"
 
 #include <QtGui/QGuiApplication>
@@ -45,6 +46,8 @@ int runWindow(int argc, char **argv, const longrun::CliOptions &options)
     if (QString error; !longrun::configureController(options, controller, &error))
         return longrun::usageError(error);
     longrun::TaskController::setInstance(&controller);
+    if (!options.noHistory)
+        controller.openHistory(QStringLiteral("window"));
     controller.reloadCatalog();
     if (!options.jobsFiles.isEmpty()) {
         QObject::connect(
@@ -78,6 +81,8 @@ int runWindow(int argc, char **argv, const longrun::CliOptions &options)
 
 int main(int argc, char **argv)
 {
+    // Each running job holds descriptors; the soft default of 1024 is a relic of select().
+    longrun::raiseOpenFileLimit();
     QString error;
     const std::optional<longrun::CliOptions> options =
         longrun::parseCommandLine(longrun::argumentsOf(argc, argv), &error);

@@ -17,7 +17,7 @@ packages=(
     qml6-module-qtquick-dialogs qml6-module-qtquick-shapes qml6-module-qttest
     qml6-module-qt-labs-folderlistmodel
     # the window under a virtual display (screenshots) and process tools the tests use
-    fonts-dejavu-core xvfb xauth procps python3
+    fonts-dejavu-core xvfb xauth procps util-linux python3
     # fuzzing (clang's libFuzzer) and benchmarks
     clang libclang-rt-14-dev libbenchmark-dev
 )

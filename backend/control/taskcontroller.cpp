@@ -3,7 +3,9 @@
 #include "jobs/actions.h"
 #include "jobs/specbuilder.h"
 #include "store/datadir.h"
+#include "store/historyreader.h"
 #include "system/background.h"
+#include "system/resources.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 #include <QtCore/QBuffer>
@@ -24,6 +26,8 @@ namespace longrun {
 
 namespace {
 TaskController *s_instance = nullptr;
+// As many as the window queues at once (start()'s count, --repeat's bound).
+constexpr int kMaxQueuedAtOnce = 100000;
 
 // The worker next to the app, unless LONGRUN_WORKER says otherwise.
 WorkerLaunch defaultLaunch()
@@ -184,6 +188,71 @@ void TaskController::reloadCatalog()
     m_catalog.load(m_config.launch);
 }
 
+void TaskController::openHistory(const QString &origin)
+{
+    connect(&m_history, &HistoryStore::opened, this, &TaskController::onHistoryOpened,
+            Qt::UniqueConnection);
+    connect(
+        &m_history, &HistoryStore::failed, this,
+        [this](const QString &message) {
+            m_historyProblem = message;
+            emit historyProblemChanged();
+            fail(message);
+        },
+        Qt::UniqueConnection);
+    m_history.open(m_dataDir, origin);
+}
+
+void TaskController::onHistoryOpened(qint64 runId, const QString &error, const QStringList &notices)
+{
+    for (const QString &notice : notices)
+        fail(notice);
+    if (runId == 0) {
+        m_historyProblem = error;
+        emit historyProblemChanged();
+        fail(error);
+        return;
+    }
+    findInterrupted();
+}
+
+void TaskController::findInterrupted()
+{
+    auto *watcher = new QFutureWatcher<QList<StoredJob>>(this);
+    connect(watcher, &QFutureWatcher<QList<StoredJob>>::finished, this, [this, watcher] {
+        m_interrupted = watcher->result();
+        watcher->deleteLater();
+        emit interruptedChanged();
+    });
+    // The reader has a connection of its own, on the background thread that reads.
+    watcher->setFuture(QtConcurrent::run(
+        backgroundPool(), [dir = m_history.dataDirectory(), run = m_history.runId()] {
+            HistoryReader reader;
+            QString error;
+            return reader.open(dir, &error) ? reader.interruptedJobs(run, kMaxQueuedAtOnce)
+                                            : QList<StoredJob>{};
+        }));
+}
+
+int TaskController::requeueInterrupted()
+{
+    QList<JobSpec> specs;
+    QList<qint64> ids;
+    for (const StoredJob &job : std::as_const(m_interrupted)) {
+        // The worker may have changed since: a job it would refuse now stays in the history.
+        const KindSpec *kind = m_catalog.catalog().find(job.spec.kind);
+        if (kind && kind->check(job.spec.params).isEmpty()) {
+            specs << job.spec;
+            ids << job.id;
+        }
+    }
+    if (specs.isEmpty() || enqueue(specs, ids) < 0)
+        return 0;
+    m_interrupted.clear();
+    emit interruptedChanged();
+    return static_cast<int>(specs.size());
+}
+
 void TaskController::fail(const QString &message)
 {
     emit errorOccurred(message);
@@ -202,7 +271,7 @@ int TaskController::enqueue(const QList<JobSpec> &specs, const QList<qint64> &re
     m_model.addJobs(specs, first);
     m_jobs.reserve(m_jobs.size() + static_cast<std::size_t>(count));
     for (int id = first; id < m_nextId; ++id) {
-        m_jobs.emplace(id, Job{1, nullptr, m_retries, {}, false, false});
+        m_jobs.emplace(id, Job{1, nullptr, m_retries, {}, false, false, false});
         m_queue.push_back(id);
     }
     if (begins)
@@ -356,11 +425,23 @@ void TaskController::dispatch()
             m_queue.push_front(id);
             break;
         }
+        if (const QString shortage = descriptorShortage(); !shortage.isEmpty()) {
+            // Jobs wait for running ones to give theirs back; with none running, this one
+            // fails with the reason, so that the batch still ends.
+            if (m_activeCount > 0) {
+                m_queue.push_front(id);
+                break;
+            }
+            failUnstarted(id, *job, shortage);
+            continue;
+        }
         record(StoreEvent::Type::Started, id, job->attempt);
         // Copied: a receiver of the model's signals below may remove rows.
         const JobSpec spec = row->spec;
         job->control = std::make_shared<JobControl>();
         ++m_activeCount;
+        job->starting = true;
+        ++m_starting;
         m_model.setState(id, State::Starting);
         if (m_pool.maxThreadCount() < m_activeCount)
             m_pool.setMaxThreadCount(m_activeCount);
@@ -368,6 +449,40 @@ void TaskController::dispatch()
     }
     // Only entries of jobs cleared meanwhile may have been left in the queue.
     endBatchIfIdle();
+}
+
+QString TaskController::descriptorShortage() const
+{
+    // What one more job may hold while it starts (pipes to the worker, the pidfd, the runner
+    // thread's wake-up, with room for QProcess's temporary ones), and what the app keeps for
+    // itself (the catalog's worker, files, the history, a new pool thread's event loop: GLib
+    // aborts the whole app when it cannot get a descriptor for one).
+    constexpr int kPerJob = 12;
+    constexpr int kReserve = 16;
+    const int limit = openFileLimit();
+    // Far from the limit (the usual case once it is raised): no need to count.
+    if (limit >= 2 * (kReserve + kPerJob * (m_activeCount + 1)))
+        return {};
+    // Jobs still starting open theirs on their own threads, after this count: counted whole.
+    const int open = openFileCount();
+    if (open < 0 || open + kPerJob * (m_starting + 1) + kReserve <= limit)
+        return {};
+    return tr("cannot start the job: too many open files (%1 of the limit of %2 in use; "
+              "raise it with ulimit -n)")
+        .arg(open)
+        .arg(limit);
+}
+
+void TaskController::failUnstarted(int id, Job &job, const QString &why)
+{
+    job.finishing = true;
+    ++m_unshown;
+    RunnerUpdate update;
+    update.jobId = id;
+    update.attempt = job.attempt;
+    update.terminal = State::Failed;
+    update.error = why;
+    concludeAttempt(id, job.attempt, std::move(update));
 }
 
 void TaskController::drain()
@@ -388,6 +503,10 @@ void TaskController::apply(RunnerUpdate &update)
         return;
     if (update.pid > 0)
         m_model.setPid(id, update.pid);
+    if ((update.state || update.terminal) && job->starting) {
+        job->starting = false;
+        --m_starting;
+    }
     if (update.state) {
         m_model.setState(id, *update.state);
         record(StoreEvent::Type::State, id, job->attempt, *update.state);

@@ -55,6 +55,8 @@ class TaskController : public QObject
     Q_PROPERTY(QString batchElapsedText READ batchElapsedText NOTIFY statsChanged)
     Q_PROPERTY(bool shuttingDown READ shuttingDown NOTIFY shuttingDownChanged)
     Q_PROPERTY(bool hasActiveJobs READ hasActiveJobs NOTIFY activeJobsChanged)
+    Q_PROPERTY(int interruptedCount READ interruptedCount NOTIFY interruptedChanged)
+    Q_PROPERTY(QString historyProblem READ historyProblem NOTIFY historyProblemChanged)
 
 public:
     explicit TaskController(QObject *parent = nullptr);
@@ -81,6 +83,14 @@ public:
     // (by main() or the CLI), every job is stored before it starts and every terminal state is
     // committed before the job is shown or announced as finished.
     [[nodiscard]] HistoryStore *history() { return &m_history; }
+    // The window's way in: opens the history in the data folder in the background, then looks
+    // for jobs that earlier runs left interrupted (interruptedCount, requeueInterrupted()).
+    // What it found and why it is off come as errorOccurred() messages.
+    void openHistory(const QString &origin);
+    // Interrupted jobs of earlier runs (killed, crashed) not run again yet.
+    [[nodiscard]] int interruptedCount() const { return static_cast<int>(m_interrupted.size()); }
+    // "" while the history works, else why it is off.
+    [[nodiscard]] QString historyProblem() const { return m_historyProblem; }
     // The data folder (history, images): $LONGRUN_DATA_DIR or the XDG one unless set.
     void setDataDirectory(const QString &path) { m_dataDir = path; }
     [[nodiscard]] QString dataDirectory() const { return m_dataDir; }
@@ -134,6 +144,9 @@ public:
     Q_INVOKABLE void cancelAll();
     Q_INVOKABLE int clearFinished();
     Q_INVOKABLE void reloadCatalog();
+    // Queues every interrupted job of earlier runs again (each stored as a rerun of its
+    // original, so it is never offered twice); returns how many.
+    Q_INVOKABLE int requeueInterrupted();
     // Cancels everything, escalates, and emits shutdownFinished() once no worker is left; past
     // the deadline, workers still running are killed outright.
     Q_INVOKABLE void shutdown(int deadlineMs = 2500);
@@ -152,6 +165,8 @@ Q_SIGNALS:
     // An attempt failed and another one is queued automatically (see retries).
     void jobRetrying(int id, longrun::State state, const QString &error);
     void batchFinished();
+    void interruptedChanged();
+    void historyProblemChanged();
     void errorOccurred(const QString &message);
 
 private:
@@ -167,6 +182,8 @@ private:
         bool stored = false;
         // A terminal state is on its way to the history: shown once it is committed.
         bool finishing = false;
+        // Dispatched, its worker not running yet: its descriptors are not all open yet.
+        bool starting = false;
     };
 
     struct Batch
@@ -209,6 +226,12 @@ private:
     void endBatchIfIdle();
     void checkShutdownDone();
     void fail(const QString &message);
+    // Why one more job cannot start now for want of file descriptors, "" when it can.
+    [[nodiscard]] QString descriptorShortage() const;
+    // Ends a queued job that cannot start as Failed (stored, then shown).
+    void failUnstarted(int id, Job &job, const QString &why);
+    void onHistoryOpened(qint64 runId, const QString &error, const QStringList &notices);
+    void findInterrupted();
 
     TaskModel m_model;
     TaskFilterModel m_filter;
@@ -220,6 +243,7 @@ private:
     std::deque<int> m_queue; // the order in which queued jobs start
     int m_activeCount = 0;   // jobs with a control
     int m_unshown = 0;       // terminal states recorded, not yet committed and shown
+    int m_starting = 0;      // jobs with `starting` set
     int m_nextId = 1;
     int m_concurrency = 1;
     int m_retries = 0;
@@ -234,6 +258,8 @@ private:
 
     QString m_imageDir;
     QString m_dataDir;
+    QList<StoredJob> m_interrupted;
+    QString m_historyProblem;
     HistoryStore m_history; // last: destroyed first, it writes what is still queued
 };
 

@@ -10,6 +10,15 @@
 
 namespace longrun {
 
+namespace {
+
+// What readJobs() reads, in its order.
+const char *const kJobColumns =
+    "id, run_id, seq, kind, params, state, attempts, added_at, finished_at, summary, error,"
+    " EXISTS (SELECT 1 FROM jobs AS later WHERE later.resumed_from = jobs.id)";
+
+} // namespace
+
 HistoryReader::HistoryReader()
     : m_connection(QStringLiteral("longrun-reader-%1").arg(reinterpret_cast<quintptr>(this)))
 {}
@@ -68,11 +77,29 @@ std::optional<StoredRun> HistoryReader::run(qint64 runId)
 QList<StoredJob> HistoryReader::jobsOfRun(qint64 runId)
 {
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
-    query.prepare(QStringLiteral(
-        "SELECT id, run_id, seq, kind, params, state, attempts, added_at, finished_at, summary,"
-        " error, EXISTS (SELECT 1 FROM jobs AS later WHERE later.resumed_from = jobs.id)"
-        " FROM jobs WHERE run_id = ? ORDER BY seq"));
+    query.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE run_id = ? ORDER BY seq")
+                      .arg(QLatin1String(kJobColumns)));
     query.addBindValue(runId);
+    return readJobs(query);
+}
+
+QList<StoredJob> HistoryReader::interruptedJobs(qint64 exceptRun, int limit)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(
+        QStringLiteral("SELECT %1 FROM jobs WHERE state = 'interrupted' AND run_id <> ?"
+                       " AND run_id IN (SELECT id FROM runs WHERE finished_at IS NOT NULL)"
+                       " AND NOT EXISTS (SELECT 1 FROM jobs AS later"
+                       " WHERE later.resumed_from = jobs.id)"
+                       " ORDER BY id LIMIT ?")
+            .arg(QLatin1String(kJobColumns)));
+    query.addBindValue(exceptRun);
+    query.addBindValue(limit);
+    return readJobs(query);
+}
+
+QList<StoredJob> HistoryReader::readJobs(QSqlQuery &query)
+{
     QList<StoredJob> jobs;
     if (!query.exec())
         return jobs;

@@ -8,6 +8,8 @@
 
 #include <QtCore/QString>
 
+class QSqlQuery;
+
 #include <optional>
 
 namespace longrun {
@@ -28,10 +30,15 @@ public:
     [[nodiscard]] std::optional<StoredRun> run(qint64 runId);
     // Every job of a run, in its order.
     [[nodiscard]] QList<StoredJob> jobsOfRun(qint64 runId);
+    // Jobs that ended "interrupted" in runs that are over, other than `exceptRun`, and were not
+    // run again since: what the window offers to requeue. Oldest first, at most `limit`.
+    [[nodiscard]] QList<StoredJob> interruptedJobs(qint64 exceptRun, int limit);
     // Rows skipped because they did not parse, since open().
     [[nodiscard]] int skipped() const { return m_skipped; }
 
 private:
+    QList<StoredJob> readJobs(QSqlQuery &query);
+
     QString m_connection;
     int m_skipped = 0;
 };
