@@ -5,10 +5,10 @@
 // its own thread and decides what they mean.
 
 #include "jobs/jobtypes.h"
+#include "system/inbox.h"
 
 #include <QtCore/QByteArray>
 #include <QtCore/QList>
-#include <QtCore/QMutex>
 #include <QtCore/QPointF>
 #include <QtCore/QVariantMap>
 
@@ -33,24 +33,7 @@ struct RunnerUpdate
     std::optional<JobResult> result;
 };
 
-// Many producers (pool threads), one consumer (the GUI thread). One queued call wakes the
-// consumer however many updates arrive before it runs, so a flood costs one event per batch.
-class UpdateInbox final
-{
-public:
-    // `drainMethod`: the name of an invokable method of `receiver` (no arguments) that calls
-    // take().
-    UpdateInbox(QObject *receiver, const char *drainMethod);
-
-    void post(RunnerUpdate update);
-    [[nodiscard]] QList<RunnerUpdate> take();
-
-private:
-    QMutex m_mutex;
-    QList<RunnerUpdate> m_updates;
-    bool m_scheduled = false;
-    QObject *m_receiver; // the controller; it outlives every runner (it waits for its pool)
-    const char *m_drainMethod;
-};
+// Runners (pool threads) to the controller (the GUI thread).
+using UpdateInbox = Inbox<RunnerUpdate>;
 
 } // namespace longrun

@@ -54,7 +54,8 @@ bool HistoryReader::open(const QString &dataDir, QString *error)
 std::optional<qint64> HistoryReader::lastRun(qint64 except)
 {
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
-    query.prepare(QStringLiteral("SELECT max(id) FROM runs WHERE id <> ?"));
+    // A run that stored no job (killed while it started) has nothing to resume or show.
+    query.prepare(QStringLiteral("SELECT max(run_id) FROM jobs WHERE run_id <> ?"));
     query.addBindValue(except);
     if (!query.exec() || !query.next() || query.value(0).isNull())
         return std::nullopt;

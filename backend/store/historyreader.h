@@ -25,7 +25,7 @@ public:
     // Opens `dataDir`'s history; false with the reason (no history there yet is a reason too).
     bool open(const QString &dataDir, QString *error);
 
-    // The newest run other than `except` (the caller's own), if any.
+    // The newest run with jobs other than `except` (the caller's own), if any.
     [[nodiscard]] std::optional<qint64> lastRun(qint64 except = 0);
     [[nodiscard]] std::optional<StoredRun> run(qint64 runId);
     // Every job of a run, in its order.

@@ -12,6 +12,7 @@
 // The store includes jobs/ only; the controller (control/) is what calls it.
 
 #include "store/storeevent.h"
+#include "store/storewriter.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QStringList>
@@ -23,7 +24,6 @@
 
 namespace longrun {
 
-class StoreInbox;
 class StoreWriter;
 
 class HistoryStore final : public QObject

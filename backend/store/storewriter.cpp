@@ -60,32 +60,6 @@ QString setAside(const QString &path)
 
 } // namespace
 
-StoreInbox::StoreInbox(QObject *receiver, const char *drainMethod)
-    : m_receiver(receiver)
-    , m_drainMethod(drainMethod)
-{}
-
-quint64 StoreInbox::post(StoreEvent event)
-{
-    QMutexLocker lock(&m_mutex);
-    m_events.append(std::move(event));
-    const quint64 number = m_next++;
-    if (!m_scheduled) {
-        m_scheduled = true;
-        // By name (see UpdateInbox::post): nothing of ours crosses inside a functor.
-        QMetaObject::invokeMethod(m_receiver, m_drainMethod, Qt::QueuedConnection);
-    }
-    return number;
-}
-
-QList<StoreEvent> StoreInbox::take(quint64 *last)
-{
-    QMutexLocker lock(&m_mutex);
-    m_scheduled = false;
-    *last = m_next - 1;
-    return std::exchange(m_events, {});
-}
-
 StoreWriter::StoreWriter()
     : m_connection(QStringLiteral("longrun-store-%1").arg(reinterpret_cast<quintptr>(this)))
     , m_host(QSysInfo::machineHostName())

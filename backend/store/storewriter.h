@@ -9,8 +9,8 @@
 
 #include "store/jobrows.h"
 #include "store/storeevent.h"
+#include "system/inbox.h"
 
-#include <QtCore/QMutex>
 #include <QtCore/QObject>
 #include <QtCore/QStringList>
 
@@ -18,23 +18,8 @@
 
 namespace longrun {
 
-// Many producers may post, the store thread takes: one queued call however many events arrive.
-class StoreInbox final
-{
-public:
-    StoreInbox(QObject *receiver, const char *drainMethod);
-    // Returns the event's number: committedUpTo(n) says it is on disk.
-    quint64 post(StoreEvent event);
-    [[nodiscard]] QList<StoreEvent> take(quint64 *last);
-
-private:
-    QMutex m_mutex;
-    QList<StoreEvent> m_events;
-    quint64 m_next = 1;
-    bool m_scheduled = false;
-    QObject *m_receiver;
-    const char *m_drainMethod;
-};
+// The controller (GUI thread) to the writer (store thread).
+using StoreInbox = Inbox<StoreEvent>;
 
 class StoreWriter final : public QObject
 {

@@ -127,6 +127,7 @@ private slots:
     void thenRunsAfterCommit();
     void killedRunIsInterrupted();
     void resumeSelection();
+    void emptyRunIsNotTheLast();
     void damagedFileIsSetAside_data();
     void damagedFileIsSetAside();
     void newerSchemaIsRefused();
@@ -265,6 +266,35 @@ void tst_HistoryStore::killedRunIsInterrupted()
     QSignalSpy openedAgain(&again, &HistoryStore::opened);
     QVERIFY(again.openAndWait(tmp.path(), QStringLiteral("cli")));
     QVERIFY(openedAgain.at(0).at(2).toStringList().isEmpty());
+}
+
+// A run killed before it stored its jobs (a --resume killed while it started) must not hide
+// the run before it from the next --resume.
+void tst_HistoryStore::emptyRunIsNotTheLast()
+{
+    QTemporaryDir tmp;
+    qint64 withJobs = 0;
+    for (const int count : {4, 0}) {
+        QProcess holder;
+        holder.start(QCoreApplication::applicationFilePath(),
+                     {QStringLiteral("--hold"), tmp.path(), QString::number(count)});
+        QVERIFY(holder.waitForStarted(test::kHangMs));
+        QTRY_VERIFY_WITH_TIMEOUT(holder.canReadLine() || holder.waitForReadyRead(100),
+                                 test::kHangMs);
+        const QByteArray line = holder.readLine().trimmed();
+        QVERIFY2(line.startsWith("ready "), line.constData());
+        if (count > 0)
+            withJobs = line.mid(6).toLongLong();
+        ::kill(static_cast<pid_t>(holder.processId()), SIGKILL);
+        QVERIFY(holder.waitForFinished(test::kHangMs));
+    }
+    HistoryStore store;
+    QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("cli")));
+    HistoryReader reader;
+    QString error;
+    QVERIFY(reader.open(tmp.path(), &error));
+    QCOMPARE(reader.lastRun(store.runId()), std::optional<qint64>(withJobs));
+    QCOMPARE(jobsToResume(reader.jobsOfRun(withJobs)).size(), 4);
 }
 
 void tst_HistoryStore::resumeSelection()
