@@ -42,6 +42,8 @@ public:
     void run() override;
 
 private:
+    void runGuarded();
+
     int m_jobId;
     int m_attempt;
     JobSpec m_spec;
