@@ -70,7 +70,7 @@ struct Catalog
     // "unknown job kind 'x'; known kinds: primes, ...", the worker's words.
     [[nodiscard]] QString unknownKindMessage(const QString &name) const;
 
-    // Parses the worker's --list-kinds JSON.
+    // Parses the worker's --list-kinds JSON. Never throws (nor does load()).
     [[nodiscard]] static std::optional<Catalog> parse(const QByteArray &json, QString *error);
     // Runs `worker --list-kinds` and parses it; `json`, when given, gets what the worker
     // printed. Blocks: call it from a worker thread (the GUI does, through QtConcurrent) or from

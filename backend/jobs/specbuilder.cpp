@@ -397,75 +397,78 @@ QString decodeJsonString(const char *begin, const char *end)
     return out + QString::fromUtf8(run, end - run);
 }
 
+// "params.limit": a field within its job.
+QString fieldPath(const QString &parent, const QString &key)
+{
+    return parent.isEmpty() ? key : parent + u'.' + key;
+}
+
+// The closing quote of the string whose text starts at `p`, or `end`.
+const char *stringEnd(const char *p, const char *end)
+{
+    for (; p < end && *p != '"'; ++p) {
+        if (*p == '\\' && p + 1 < end)
+            ++p;
+    }
+    return p;
+}
+
 // QJsonDocument lets the last of two equal keys win and cannot say that there were two, so the
 // text is scanned once more, in one linear pass, for the first key given twice in an object.
-// `json` is valid JSON; the scan stays in bounds whatever it is.
+// `json` is valid JSON (QJsonDocument read it first); the scan stays in bounds whatever it is.
 std::optional<DuplicateKey> findDuplicateKey(const QByteArray &json)
 {
     struct Container
     {
         bool object = false;
-        bool expectKey = false; // in an object: the next string is a key
-        qsizetype elements = 0; // in an array: values begun so far
+        bool expectKey = false; // an object's next string is a key
         QString path;           // the field it is, within its job
         QString lastKey;
         QSet<QString> keys;
     };
     std::vector<Container> stack;
+    qsizetype job = 0; // commas seen in the top-level array
     const char *const end = json.constData() + json.size();
     for (const char *p = json.constData(); p < end; ++p) {
-        const char c = *p;
-        if (c == '{' || c == '[') {
-            Container child;
-            child.object = c == '{';
-            child.expectKey = child.object;
-            if (!stack.empty()) {
-                const Container &parent = stack.back();
-                if (parent.object)
-                    child.path = parent.path.isEmpty() ? parent.lastKey
-                                                       : parent.path + u'.' + parent.lastKey;
-                else if (stack.size() > 1)
-                    child.path = parent.path;
-            }
-            if (!stack.empty() && !stack.back().object)
-                ++stack.back().elements;
+        switch (*p) {
+        case '{':
+        case '[': {
+            Container child{*p == '{', *p == '{', {}, {}, {}};
+            if (stack.size() > 1)
+                child.path = stack.back().object
+                                 ? fieldPath(stack.back().path, stack.back().lastKey)
+                                 : stack.back().path;
             stack.push_back(std::move(child));
-        } else if (c == '}' || c == ']') {
+            break;
+        }
+        case '}':
+        case ']':
             if (!stack.empty())
                 stack.pop_back();
-        } else if (c == ',') {
-            if (!stack.empty() && stack.back().object)
-                stack.back().expectKey = true;
-        } else if (c == '"') {
+            break;
+        case ',':
+            if (stack.size() == 1 && !stack.front().object)
+                ++job;
+            else if (!stack.empty())
+                stack.back().expectKey = stack.back().object;
+            break;
+        case '"': {
             const char *const begin = p + 1;
-            for (++p; p < end && *p != '"'; ++p) {
-                if (*p == '\\')
-                    ++p;
-            }
-            if (p >= end)
+            p = stringEnd(begin, end);
+            if (p == end)
+                return std::nullopt;
+            if (stack.empty() || !stack.back().expectKey)
                 break;
-            if (stack.empty())
-                continue;
-            Container &top = stack.back();
-            if (!top.object) {
-                ++top.elements;
-            } else if (top.expectKey) {
-                top.expectKey = false;
-                top.lastKey = decodeJsonString(begin, p);
-                if (top.keys.contains(top.lastKey)) {
-                    const qsizetype job = stack.size() > 1 ? stack.front().elements - 1 : -1;
-                    return DuplicateKey{job, top.path.isEmpty() ? top.lastKey
-                                                                : top.path + u'.' + top.lastKey};
-                }
-                top.keys.insert(top.lastKey);
-            }
-        } else if (!stack.empty() && !stack.back().object && c != ' ' && c != '\t' && c != '\n'
-                   && c != '\r') {
-            // A number, true, false or null in an array: one element however many bytes.
-            ++stack.back().elements;
-            while (p + 1 < end && p[1] != ',' && p[1] != ']' && p[1] != ' ' && p[1] != '\n'
-                   && p[1] != '\t' && p[1] != '\r')
-                ++p;
+            Container &object = stack.back();
+            object.expectKey = false;
+            object.lastKey = decodeJsonString(begin, p);
+            if (object.keys.contains(object.lastKey))
+                return DuplicateKey{job, fieldPath(object.path, object.lastKey)};
+            object.keys.insert(object.lastKey);
+            break;
+        }
+        default:
+            break;
         }
     }
     return std::nullopt;
