@@ -72,6 +72,7 @@ private:
     QString m_reasonText;
     bool m_sessionStarted = false; // start() was called: finished() or startFailed() will come
     bool m_sessionEnded = false;
+    bool m_terminalPosted = false;
     bool m_paused = false;
     qint64 m_pausedSince = 0;
     qint64 m_pausedTotal = 0;
@@ -108,8 +109,18 @@ void Attempt::start(const JobSpec &spec)
 
 bool Attempt::abandon(const QString &why)
 {
-    if (m_phase == Phase::Done)
-        return true; // its terminal update is already posted
+    if (m_terminalPosted)
+        return true;
+    if (m_phase == Phase::Done) {
+        // finish() itself threw before its update went out (its worker is gone by then): the
+        // least that ends the job.
+        RunnerUpdate update = m_updates.update();
+        update.terminal = State::Failed;
+        update.error = why;
+        m_updates.post(std::move(update));
+        m_terminalPosted = true;
+        return true;
+    }
     if (m_reason != Reason::Internal) {
         m_reason = Reason::Internal;
         m_reasonText = why;
@@ -340,6 +351,7 @@ void Attempt::finish(State terminal, QString error)
     // A result that arrived before things went wrong is kept for the user to see.
     update.result = m_translator.takeResult();
     m_updates.post(std::move(update));
+    m_terminalPosted = true;
     // Queued: finish() may run inside QProcess::start(), before the loop is running.
     QMetaObject::invokeMethod(&m_loop, &QEventLoop::quit, Qt::QueuedConnection);
 }
