@@ -223,7 +223,11 @@ std::optional<QList<JobSpec>> collectJobs(const CliOptions &options, const Catal
     for (const QString &argument : options.jobs) {
         const std::optional<JobSpec> spec = parseJobArgument(argument, catalog, error);
         if (!spec) {
-            *error = QStringLiteral("job '%1': %2").arg(argument, *error);
+            // A JOB too large to send may be megabytes: name it by its start.
+            constexpr qsizetype kShown = 80;
+            const QString shown =
+                argument.size() > kShown ? argument.left(kShown) + QChar(0x2026) : argument;
+            *error = QStringLiteral("job '%1': %2").arg(shown, *error);
             return std::nullopt;
         }
         specs << *spec;
@@ -231,6 +235,14 @@ std::optional<QList<JobSpec>> collectJobs(const CliOptions &options, const Catal
     if (specs.isEmpty()) {
         *error = QStringLiteral(
             "no jobs given: name some (e.g. primes:limit=1000000), use --jobs FILE or --demo");
+        return std::nullopt;
+    }
+    if (specs.size() * options.repeat > kMaxJobs) {
+        *error = QStringLiteral("%1 jobs repeated %2 times make %3 jobs, more than the limit of %4")
+                     .arg(specs.size())
+                     .arg(options.repeat)
+                     .arg(specs.size() * options.repeat)
+                     .arg(kMaxJobs);
         return std::nullopt;
     }
     if (options.repeat > 1) {

@@ -9,6 +9,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <exception>
+#include <new>
 
 namespace longrun {
 
@@ -288,7 +290,9 @@ QString Catalog::unknownKindMessage(const QString &name) const
     return fromUtf8(protocol::unknownKindMessage(name.toStdString(), {names.begin(), names.end()}));
 }
 
-std::optional<Catalog> Catalog::parse(const QByteArray &json, QString *error)
+namespace {
+
+std::optional<Catalog> parseCatalog(const QByteArray &json, QString *error)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
@@ -327,7 +331,7 @@ std::optional<Catalog> Catalog::parse(const QByteArray &json, QString *error)
     return catalog;
 }
 
-std::optional<Catalog> Catalog::load(const WorkerLaunch &launch, QString *error, QByteArray *json)
+std::optional<Catalog> loadCatalog(const WorkerLaunch &launch, QString *error, QByteArray *json)
 {
     // execve's "Permission denied" does not say what is wrong with a path to a folder or to a
     // file that is no program; a bare name is looked up in PATH by QProcess.
@@ -383,7 +387,37 @@ std::optional<Catalog> Catalog::load(const WorkerLaunch &launch, QString *error,
     const QByteArray output = process.readAllStandardOutput();
     if (json)
         *json = output;
-    return parse(output, error);
+    return parseCatalog(output, error);
+}
+
+} // namespace
+
+// Both run on background threads (the catalog pane loads through QtConcurrent): whatever goes
+// wrong inside, out of memory above all, is an error, never an exception through Qt.
+template<class Load>
+std::optional<Catalog> guarded(QString *error, Load load)
+{
+    try {
+        return load();
+    } catch (const std::bad_alloc &) {
+        *error = QStringLiteral("not enough memory to read the worker's catalog");
+    } catch (const std::exception &e) {
+        *error = QStringLiteral("internal error reading the worker's catalog: %1")
+                     .arg(QString::fromLocal8Bit(e.what()));
+    } catch (...) {
+        *error = QStringLiteral("internal error reading the worker's catalog");
+    }
+    return std::nullopt;
+}
+
+std::optional<Catalog> Catalog::parse(const QByteArray &json, QString *error)
+{
+    return guarded(error, [&] { return parseCatalog(json, error); });
+}
+
+std::optional<Catalog> Catalog::load(const WorkerLaunch &launch, QString *error, QByteArray *json)
+{
+    return guarded(error, [&] { return loadCatalog(launch, error, json); });
 }
 
 } // namespace longrun

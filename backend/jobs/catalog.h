@@ -70,7 +70,7 @@ struct Catalog
     // "unknown job kind 'x'; known kinds: primes, ...", the worker's words.
     [[nodiscard]] QString unknownKindMessage(const QString &name) const;
 
-    // Parses the worker's --list-kinds JSON.
+    // Parses the worker's --list-kinds JSON. Never throws (nor does load()).
     [[nodiscard]] static std::optional<Catalog> parse(const QByteArray &json, QString *error);
     // Runs `worker --list-kinds` and parses it; `json`, when given, gets what the worker
     // printed. Blocks: call it from a worker thread (the GUI does, through QtConcurrent) or from
@@ -91,15 +91,28 @@ struct Catalog
 [[nodiscard]] std::optional<QStringList> splitCommandLine(const QString &line,
                                                           QString *error = nullptr);
 
-// Parses "KIND[:key=value[,key=value...]]". An argv parameter takes the rest of the text, commas
-// and all, so it must come last: "command:cwd=/tmp,argv=sh -c 'echo a, b'".
+// Parses "KIND[:key=value[,key=value...]]". A value that starts with a quote ends at the
+// matching quote, so it may hold commas: 'single quotes' keep everything, "double quotes" allow
+// \" and \\ ("mandelbrot:region='-1,-1,1,1',width=64"). An argv parameter takes the rest of
+// the text, commas and all, split like a shell command line, so it must come last:
+// "command:cwd=/tmp,argv=sh -c 'echo a, b'".
 [[nodiscard]] std::optional<JobSpec> parseJobArgument(const QString &text, const Catalog &catalog,
                                                       QString *error);
 
+// The most jobs one jobs file (and one CLI run, after --repeat) may hold.
+inline constexpr qsizetype kMaxJobs = 100000;
+// The largest jobs file read: room for 100,000 jobs of about 670 bytes each, several times what
+// a realistic job takes ({"kind": "checksum", "params": {"path": "/a/long/path"}}).
+inline constexpr qint64 kMaxJobsFileBytes = 64 * 1024 * 1024;
+
 // Parses a jobs file: a JSON array of {"kind": ..., "params": {...}}. An int or a real must be a
 // JSON number and a bool a JSON true or false (a string such as "1000" is refused), an argv a
-// list of strings or a command line, any other parameter a string. Errors name the file, the
-// position (line and column for syntax errors, job number otherwise) and the field.
+// list of strings or a command line, any other parameter a string. A key given twice in one
+// object is refused ("field 'params.limit' is given twice"), as are more than kMaxJobs jobs
+// and a file larger than kMaxJobsFileBytes (never read past that, so /dev/zero is refused at
+// once). Errors name the file, the position (line and column for syntax errors, job number
+// otherwise) and the field. Never throws (out of memory is an error about the file), so it can
+// run in a QtConcurrent task.
 [[nodiscard]] std::optional<QList<JobSpec>> parseJobsFile(const QString &path,
                                                           const Catalog &catalog, QString *error);
 [[nodiscard]] std::optional<QList<JobSpec>> parseJobsJson(const QByteArray &json,

@@ -1,10 +1,18 @@
 #include "jobs/specbuilder.h"
 
+#include "jobs/startrequest.h"
+
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QSet>
 #include <QtCore/QVariant>
+
+#include <algorithm>
+#include <exception>
+#include <new>
+#include <vector>
 
 namespace longrun {
 
@@ -218,6 +226,11 @@ bool SpecBuilder::addJson(const QString &key, const QJsonValue &value, QString *
 
 std::optional<JobSpec> SpecBuilder::build(QString *error) const
 {
+    // First: a value too large to send is named by its size, never quoted in a message.
+    if (const QString problem = checkStartRequest(m_spec); !problem.isEmpty()) {
+        *error = QStringLiteral("%1: %2").arg(m_kind.name, problem);
+        return std::nullopt;
+    }
     if (const QString problem = m_kind.check(m_spec.params); !problem.isEmpty()) {
         *error = problem;
         return std::nullopt;
@@ -255,6 +268,48 @@ std::optional<JobSpec> specFromForm(const Catalog &catalog, const QString &kindN
     return builder.build(error);
 }
 
+namespace {
+
+// One value of a JOB argument, from `rest` just after its '='; `rest` keeps what follows the
+// comma that ends it. A value that starts with a quote ends at the matching one, commas and
+// all: 'single' keeps everything, "double" allows \" and \\. Nothing (and *error) for an
+// unterminated quote or text between the closing quote and the next comma.
+std::optional<QString> takeValue(const QString &kindName, const QString &key, QString &rest,
+                                 QString *error)
+{
+    const QChar quote = rest.isEmpty() ? QChar() : rest.front();
+    if (quote != u'\'' && quote != u'"') {
+        const qsizetype comma = rest.indexOf(QLatin1Char(','));
+        QString value = rest.left(comma < 0 ? rest.size() : comma);
+        rest = comma < 0 ? QString() : rest.mid(comma + 1);
+        return value;
+    }
+    QString value;
+    qsizetype i = 1;
+    for (; i < rest.size() && rest.at(i) != quote; ++i) {
+        if (quote == u'"' && rest.at(i) == u'\\' && i + 1 < rest.size()
+            && (rest.at(i + 1) == u'"' || rest.at(i + 1) == u'\\'))
+            ++i;
+        value += rest.at(i);
+    }
+    if (i == rest.size()) {
+        *error = QStringLiteral("%1: unterminated %2 quote in the value of '%3'")
+                     .arg(kindName, quote, key);
+        return std::nullopt;
+    }
+    const qsizetype comma = rest.indexOf(QLatin1Char(','), i + 1);
+    const QString after = rest.mid(i + 1, comma < 0 ? -1 : comma - i - 1);
+    if (!after.trimmed().isEmpty()) {
+        *error = QStringLiteral("%1: expected ',' after the quoted value of '%2', got '%3'")
+                     .arg(kindName, key, after);
+        return std::nullopt;
+    }
+    rest = comma < 0 ? QString() : rest.mid(comma + 1);
+    return value;
+}
+
+} // namespace
+
 std::optional<JobSpec> parseJobArgument(const QString &text, const Catalog &catalog, QString *error)
 {
     const qsizetype colon = text.indexOf(QLatin1Char(':'));
@@ -274,23 +329,153 @@ std::optional<JobSpec> parseJobArgument(const QString &text, const Catalog &cata
         }
         const QString key = rest.left(eq).trimmed();
         const ParamSpec *param = kind->param(key);
-        QString value;
+        rest = rest.mid(eq + 1);
+        std::optional<QString> value;
         if (param && param->isList()) {
-            value = rest.mid(eq + 1);
-            rest.clear();
+            value = std::exchange(rest, {});
         } else {
-            const qsizetype comma = rest.indexOf(QLatin1Char(','), eq);
-            value = rest.mid(eq + 1, comma < 0 ? -1 : comma - eq - 1);
-            rest = comma < 0 ? QString() : rest.mid(comma + 1);
+            value = takeValue(kindName, key, rest, error);
+            if (!value)
+                return std::nullopt;
         }
-        if (!builder.addText(key, value, error))
+        if (!builder.addText(key, *value, error))
             return std::nullopt;
     }
     return builder.build(error);
 }
 
-std::optional<QList<JobSpec>> parseJobsJson(const QByteArray &json, const QString &name,
-                                            const Catalog &catalog, QString *error)
+namespace {
+
+// A key given twice in one object of a jobs file: the job (0-based) and the field's path.
+struct DuplicateKey
+{
+    qsizetype job = -1;
+    QString field; // "kind", "params.limit"
+};
+
+// A JSON string's text, from just after its opening quote to just before its closing one.
+// The text is valid JSON (QJsonDocument read it first): only the escapes need decoding.
+QString decodeJsonString(const char *begin, const char *end)
+{
+    if (std::find(begin, end, '\\') == end)
+        return QString::fromUtf8(begin, end - begin);
+    QString out;
+    const char *run = begin;
+    for (const char *p = begin; p < end; ++p) {
+        if (*p != '\\' || p + 1 >= end)
+            continue;
+        out += QString::fromUtf8(run, p - run);
+        const char c = *++p;
+        switch (c) {
+        case 'b':
+            out += QChar(u'\b');
+            break;
+        case 'f':
+            out += QChar(u'\f');
+            break;
+        case 'n':
+            out += QChar(u'\n');
+            break;
+        case 'r':
+            out += QChar(u'\r');
+            break;
+        case 't':
+            out += QChar(u'\t');
+            break;
+        case 'u':
+            if (end - p > 4) {
+                out += QChar(static_cast<char16_t>(QByteArray(p + 1, 4).toUShort(nullptr, 16)));
+                p += 4;
+            }
+            break;
+        default:
+            out += QLatin1Char(c);
+            break; // \" \\ \/
+        }
+        run = p + 1;
+    }
+    return out + QString::fromUtf8(run, end - run);
+}
+
+// "params.limit": a field within its job.
+QString fieldPath(const QString &parent, const QString &key)
+{
+    return parent.isEmpty() ? key : parent + u'.' + key;
+}
+
+// The closing quote of the string whose text starts at `p`, or `end`.
+const char *stringEnd(const char *p, const char *end)
+{
+    for (; p < end && *p != '"'; ++p) {
+        if (*p == '\\' && p + 1 < end)
+            ++p;
+    }
+    return p;
+}
+
+// QJsonDocument lets the last of two equal keys win and cannot say that there were two, so the
+// text is scanned once more, in one linear pass, for the first key given twice in an object.
+// `json` is valid JSON (QJsonDocument read it first); the scan stays in bounds whatever it is.
+std::optional<DuplicateKey> findDuplicateKey(const QByteArray &json)
+{
+    struct Container
+    {
+        bool object = false;
+        bool expectKey = false; // an object's next string is a key
+        QString path;           // the field it is, within its job
+        QString lastKey;
+        QSet<QString> keys;
+    };
+    std::vector<Container> stack;
+    qsizetype job = 0; // commas seen in the top-level array
+    const char *const end = json.constData() + json.size();
+    for (const char *p = json.constData(); p < end; ++p) {
+        switch (*p) {
+        case '{':
+        case '[': {
+            Container child{*p == '{', *p == '{', {}, {}, {}};
+            if (stack.size() > 1)
+                child.path = stack.back().object
+                                 ? fieldPath(stack.back().path, stack.back().lastKey)
+                                 : stack.back().path;
+            stack.push_back(std::move(child));
+            break;
+        }
+        case '}':
+        case ']':
+            if (!stack.empty())
+                stack.pop_back();
+            break;
+        case ',':
+            if (stack.size() == 1 && !stack.front().object)
+                ++job;
+            else if (!stack.empty())
+                stack.back().expectKey = stack.back().object;
+            break;
+        case '"': {
+            const char *const begin = p + 1;
+            p = stringEnd(begin, end);
+            if (p == end)
+                return std::nullopt;
+            if (stack.empty() || !stack.back().expectKey)
+                break;
+            Container &object = stack.back();
+            object.expectKey = false;
+            object.lastKey = decodeJsonString(begin, p);
+            if (object.keys.contains(object.lastKey))
+                return DuplicateKey{job, fieldPath(object.path, object.lastKey)};
+            object.keys.insert(object.lastKey);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<QList<JobSpec>> parseJobsJsonUnguarded(const QByteArray &json, const QString &name,
+                                                     const Catalog &catalog, QString *error)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
@@ -306,12 +491,24 @@ std::optional<QList<JobSpec>> parseJobsJson(const QByteArray &json, const QStrin
         return std::nullopt;
     }
     const QJsonArray array = doc.array();
+    if (array.size() > kMaxJobs) {
+        *error = QStringLiteral("%1: the jobs file has %2 jobs, more than the limit of %3")
+                     .arg(name)
+                     .arg(array.size())
+                     .arg(kMaxJobs);
+        return std::nullopt;
+    }
+    const std::optional<DuplicateKey> duplicate = findDuplicateKey(json);
     QList<JobSpec> specs;
     specs.reserve(array.size());
     for (qsizetype i = 0; i < array.size(); ++i) {
         const QString where = QStringLiteral("%1: job %2: ").arg(name).arg(i + 1);
         if (!array.at(i).isObject()) {
             *error = where + QStringLiteral("expected an object with \"kind\" and \"params\"");
+            return std::nullopt;
+        }
+        if (duplicate && duplicate->job == i) {
+            *error = where + QStringLiteral("field '%1' is given twice").arg(duplicate->field);
             return std::nullopt;
         }
         QString problem;
@@ -325,21 +522,83 @@ std::optional<QList<JobSpec>> parseJobsJson(const QByteArray &json, const QStrin
     return specs;
 }
 
-std::optional<QList<JobSpec>> parseJobsFile(const QString &path, const Catalog &catalog,
-                                            QString *error)
+// Reads at most kMaxJobsFileBytes + 1 bytes, chunk by chunk: an endless file (/dev/zero, a
+// FIFO that keeps being written) is refused as soon as it passes the limit, and a file that
+// shrinks or grows while it is read is read as it is.
+std::optional<QByteArray> readJobsFile(const QString &path, QString *error)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
         *error = QStringLiteral("%1: cannot read the jobs file: %2").arg(path, file.errorString());
         return std::nullopt;
     }
-    // A jobs file is a list of small objects; one that is hundreds of MiB is a mistake.
-    constexpr qint64 kMaxJobsFile = 256 * 1024 * 1024;
-    if (file.size() > kMaxJobsFile) {
-        *error = QStringLiteral("%1: the jobs file is larger than 256 MiB").arg(path);
+    const auto tooLarge = [&path] {
+        return QStringLiteral("%1: the jobs file is larger than the limit of %2 MiB (%3 bytes)")
+            .arg(path)
+            .arg(kMaxJobsFileBytes / (1024 * 1024))
+            .arg(kMaxJobsFileBytes);
+    };
+    if (!file.isSequential() && file.size() > kMaxJobsFileBytes) {
+        *error = tooLarge();
         return std::nullopt;
     }
-    return parseJobsJson(file.readAll(), path, catalog, error);
+    constexpr qint64 kChunk = 1024 * 1024;
+    QByteArray data;
+    while (data.size() <= kMaxJobsFileBytes) {
+        const qint64 old = data.size();
+        data.resize(old + std::min(kChunk, kMaxJobsFileBytes + 1 - old));
+        const qint64 n = file.read(data.data() + old, data.size() - old);
+        if (n < 0) {
+            *error =
+                QStringLiteral("%1: cannot read the jobs file: %2").arg(path, file.errorString());
+            return std::nullopt;
+        }
+        data.resize(old + n);
+        if (n == 0)
+            break;
+    }
+    if (data.size() > kMaxJobsFileBytes) {
+        *error = tooLarge();
+        return std::nullopt;
+    }
+    return data;
+}
+
+// Runs a parse on a background thread: whatever goes wrong inside (out of memory above all) is
+// an error about the file, never an exception through QtConcurrent.
+template<class Parse>
+std::optional<QList<JobSpec>> guarded(const QString &name, QString *error, Parse parse)
+{
+    try {
+        return parse();
+    } catch (const std::bad_alloc &) {
+        *error = QStringLiteral("%1: not enough memory to read the jobs file").arg(name);
+    } catch (const std::exception &e) {
+        *error =
+            QStringLiteral("%1: internal error: %2").arg(name, QString::fromLocal8Bit(e.what()));
+    } catch (...) {
+        *error = QStringLiteral("%1: internal error: unknown exception").arg(name);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<QList<JobSpec>> parseJobsJson(const QByteArray &json, const QString &name,
+                                            const Catalog &catalog, QString *error)
+{
+    return guarded(name, error, [&] { return parseJobsJsonUnguarded(json, name, catalog, error); });
+}
+
+std::optional<QList<JobSpec>> parseJobsFile(const QString &path, const Catalog &catalog,
+                                            QString *error)
+{
+    return guarded(path, error, [&]() -> std::optional<QList<JobSpec>> {
+        const std::optional<QByteArray> json = readJobsFile(path, error);
+        if (!json)
+            return std::nullopt;
+        return parseJobsJsonUnguarded(*json, path, catalog, error);
+    });
 }
 
 } // namespace longrun

@@ -1,6 +1,7 @@
 #include "runner/jobrunner.h"
 
 #include "framing.h"
+#include "jobs/startrequest.h"
 #include "runner/frametranslator.h"
 #include "runner/updatecoalescer.h"
 #include "runner/workersession.h"
@@ -12,6 +13,7 @@
 #include <csignal>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <utility>
 
 namespace longrun {
 
@@ -20,20 +22,6 @@ namespace proto = longrun::protocol;
 namespace {
 
 constexpr int kRunnerNice = 5;
-
-QByteArray startFrame(const JobSpec &spec)
-{
-    proto::Start request;
-    request.kind = spec.kind.toStdString();
-    for (const JobParam &p : spec.params) {
-        proto::Param param;
-        param.key = p.key.toStdString();
-        for (const QString &v : p.values)
-            param.values.push_back(v.toStdString());
-        request.params.push_back(std::move(param));
-    }
-    return QByteArray::fromStdString(proto::encodeFrame(proto::ParentMessage{request}));
-}
 
 // One attempt on the pool thread: what the controller asks, what the worker says and the
 // deadlines become one terminal state. The process itself is the WorkerSession's.
@@ -47,10 +35,13 @@ public:
     void start(const JobSpec &spec);
     // Called (queued, by name) when the controller asks for something: see JobRunner::run.
     Q_INVOKABLE void onControl();
+    // An exception left start() or the event loop: fails the attempt with `why`, once the
+    // worker (if any) is reaped. False when the loop must run again until then.
+    [[nodiscard]] bool abandon(const QString &why);
 
 private:
     enum class Phase { Starting, Running, Stopping, Done };
-    enum class Reason { None, Stop, Timeout, Protocol, Linger, Hello };
+    enum class Reason { None, Stop, Timeout, Protocol, Linger, Hello, Internal };
     using Translation = FrameTranslator::Translation;
 
     void onStarted(qint64 pid);
@@ -79,6 +70,9 @@ private:
     Phase m_phase = Phase::Starting;
     Reason m_reason = Reason::None;
     QString m_reasonText;
+    bool m_sessionStarted = false; // start() was called: finished() or startFailed() will come
+    bool m_sessionEnded = false;
+    bool m_terminalPosted = false;
     bool m_paused = false;
     qint64 m_pausedSince = 0;
     qint64 m_pausedTotal = 0;
@@ -104,9 +98,42 @@ Attempt::Attempt(int jobId, int attempt, const RunnerConfig &config, JobControl 
 
 void Attempt::start(const JobSpec &spec)
 {
+    // Encoded before anything starts: a request that cannot be sent (the spec builder refuses
+    // those, but a spec may come from elsewhere) throws here, with no process to clean up.
+    const QByteArray frame = startFrame(spec);
     m_clock.start();
     m_tickTimer.start();
-    m_session.start(startFrame(spec));
+    m_sessionStarted = true;
+    m_session.start(frame);
+}
+
+bool Attempt::abandon(const QString &why)
+{
+    if (m_terminalPosted)
+        return true;
+    if (m_phase == Phase::Done) {
+        // finish() itself threw before its update went out (its worker is gone by then): the
+        // least that ends the job.
+        RunnerUpdate update = m_updates.update();
+        update.terminal = State::Failed;
+        update.error = why;
+        m_updates.post(std::move(update));
+        m_terminalPosted = true;
+        return true;
+    }
+    if (m_reason != Reason::Internal) {
+        m_reason = Reason::Internal;
+        m_reasonText = why;
+        m_phase = Phase::Stopping;
+    }
+    if (!m_sessionStarted || m_sessionEnded) {
+        finish(State::Failed, m_reasonText);
+        return true;
+    }
+    // The worker may be running: kill it and let onFinished() (or onStartFailed()) end the
+    // attempt, so that run() still returns only once it is reaped.
+    m_session.kill();
+    return false;
 }
 
 void Attempt::onStarted(qint64 pid)
@@ -258,8 +285,13 @@ void Attempt::apply(const Translation &t)
 
 void Attempt::onStartFailed(const QString &why)
 {
+    m_sessionEnded = true;
     if (m_phase == Phase::Done)
         return;
+    if (m_reason == Reason::Internal) {
+        finish(State::Failed, m_reasonText);
+        return;
+    }
     if (m_reason == Reason::Stop) {
         finish(State::Canceled, m_reasonText);
         return;
@@ -270,6 +302,7 @@ void Attempt::onStartFailed(const QString &why)
 
 void Attempt::onFinished(const WorkerExit &exit)
 {
+    m_sessionEnded = true;
     const bool success = exit.clean && m_translator.result() && !m_translator.workerError()
                          && m_decoder.pendingBytes() == 0 && !m_decoder.hasError();
     // Cancel racing a finish: a job that completed cleanly keeps its result.
@@ -287,6 +320,7 @@ void Attempt::onFinished(const WorkerExit &exit)
     case Reason::Protocol:
     case Reason::Linger:
     case Reason::Hello:
+    case Reason::Internal:
         finish(State::Failed, m_reasonText);
         return;
     case Reason::None:
@@ -317,8 +351,39 @@ void Attempt::finish(State terminal, QString error)
     // A result that arrived before things went wrong is kept for the user to see.
     update.result = m_translator.takeResult();
     m_updates.post(std::move(update));
+    m_terminalPosted = true;
     // Queued: finish() may run inside QProcess::start(), before the loop is running.
     QMetaObject::invokeMethod(&m_loop, &QEventLoop::quit, Qt::QueuedConnection);
+}
+
+// "internal error: <what>": an exception in our own code, which fails one job only.
+QString internalError(const char *what)
+{
+    return QStringLiteral("internal error: ")
+           + (what ? QString::fromLocal8Bit(what) : QStringLiteral("unknown exception"));
+}
+
+// Starts the attempt and runs its loop. An exception from either ends the attempt as an
+// internal error, its terminal update posted once, after its worker is reaped: the loop runs
+// on until then.
+void runAttempt(Attempt &attempt, QEventLoop &loop, const JobSpec &spec)
+{
+    bool started = false;
+    for (;;) {
+        QString why;
+        try {
+            if (!std::exchange(started, true))
+                attempt.start(spec);
+            loop.exec();
+            return;
+        } catch (const std::exception &e) {
+            why = internalError(e.what());
+        } catch (...) {
+            why = internalError(nullptr);
+        }
+        if (attempt.abandon(why))
+            return;
+    }
 }
 
 } // namespace
@@ -342,6 +407,33 @@ void JobRunner::run()
     // between the GUI thread (0) and the workers (10, set in the child), so neither the GUI
     // nor the reading of frames is ever starved. (A pool thread keeps it; all of them run jobs.)
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kRunnerNice);
+    // No exception may leave a pool thread (QThreadPool would terminate the app): the attempt's
+    // own are caught in runAttempt(); these are the ones from before it existed, when nothing
+    // has been posted yet.
+    QString internal;
+    try {
+        runGuarded();
+        return;
+    } catch (const std::exception &e) {
+        internal = internalError(e.what());
+    } catch (...) {
+        internal = internalError(nullptr);
+    }
+    m_control->detach();
+    RunnerUpdate update;
+    update.jobId = m_jobId;
+    update.attempt = m_attempt;
+    update.terminal = State::Failed;
+    update.error = std::move(internal);
+    try {
+        m_inbox->post(std::move(update));
+    } catch (...) {
+        // Out of memory even for this: nothing more can be said, but the app lives on.
+    }
+}
+
+void JobRunner::runGuarded()
+{
     if (m_control->stopRequest() != JobControl::Stop::None) {
         RunnerUpdate update;
         update.jobId = m_jobId;
@@ -359,8 +451,7 @@ void JobRunner::run()
     // for this thread to read.
     m_control->attach(
         [&attempt] { QMetaObject::invokeMethod(&attempt, "onControl", Qt::QueuedConnection); });
-    attempt.start(m_spec);
-    loop.exec();
+    runAttempt(attempt, loop, m_spec);
     // Before the attempt (and its launcher's hold on the worker's group) goes: from here on,
     // killNow() signals nothing.
     m_control->detach();

@@ -7,7 +7,9 @@
 // deadlines (hello, timeout, exit after the result) and the terminal state. run() does not
 // return before the worker is reaped and its process group swept, so a job can never leave a
 // process behind (and the worker's PR_SET_PDEATHSIG, tied to this thread, stays valid for as
-// long as it matters).
+// long as it matters). No exception ever leaves run() (QThreadPool would end the app): one from
+// the attempt fails that job as "internal error: <what>", its terminal update still posted
+// exactly once, after its worker is reaped.
 //
 // Created by TaskController on the GUI thread, deleted by the pool after run().
 
@@ -42,6 +44,8 @@ public:
     void run() override;
 
 private:
+    void runGuarded();
+
     int m_jobId;
     int m_attempt;
     JobSpec m_spec;

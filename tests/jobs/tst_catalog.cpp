@@ -7,6 +7,7 @@
 
 #include <QtCore/QFile>
 #include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
 using namespace longrun;
@@ -372,6 +373,33 @@ private slots:
         QTest::newRow("open quote") << "command:argv=sh -c 'x"
                                     << "unterminated ' quote in the command"
                                     << "";
+        // A value that starts with a quote ends at the matching one, commas and all.
+        QTest::newRow("single-quoted region") << "mandelbrot:region='-1,-1,1,1',width=64"
+                                              << ""
+                                              << "region=-1,-1,1,1, width=64";
+        QTest::newRow("double-quoted, escapes") << "checksum:path=\"a,\\\"b\\\\c\\d\""
+                                                << ""
+                                                << "path=a,\"b\\c\\d";
+        QTest::newRow("single quotes keep backslashes") << "checksum:path='a\\',width=1"
+                                                        << "checksum: unknown parameter 'width'"
+                                                        << "";
+        QTest::newRow("quoted last, spaces after") << "checksum:path='a, b'  "
+                                                   << ""
+                                                   << "path=a, b";
+        QTest::newRow("empty quoted") << "mandelbrot:width=64,region=''"
+                                      << "mandelbrot: parameter 'region' must be four numbers"
+                                      << "";
+        QTest::newRow("quote inside a value") << "checksum:path=it's"
+                                              << ""
+                                              << "path=it's";
+        QTest::newRow("unterminated value quote")
+            << "mandelbrot:region=\"-1,-1,1,1"
+            << "mandelbrot: unterminated \" quote in the value of 'region'"
+            << "";
+        QTest::newRow("text after the quote")
+            << "mandelbrot:region='-1,-1,1,1'x,width=64"
+            << "mandelbrot: expected ',' after the quoted value of 'region', got 'x'"
+            << "";
     }
 
     void jobArgument()
@@ -463,6 +491,27 @@ private slots:
             << QByteArray(R"([{"kind": "sleep", "params": {"seconds": null}}])")
             << "jobs.json: job 1: sleep: parameter 'seconds' must be a number from 0 to 86400, "
                "got null";
+        // QJsonDocument keeps the last of two equal keys; the file is refused instead.
+        QTest::newRow("kind twice") << QByteArray(R"([{"kind": "primes", "kind": "sleep"}])")
+                                    << "jobs.json: job 1: field 'kind' is given twice";
+        QTest::newRow("param twice")
+            << QByteArray(R"([{"kind": "sleep"}, {"kind": "sleep", "params":
+                {"seconds": 1, "seconds": 2}}])")
+            << "jobs.json: job 2: field 'params.seconds' is given twice";
+        QTest::newRow("twice, spelt with an escape")
+            << QByteArray(
+                   "[{\"kind\": \"sleep\", \"params\": {\"seconds\": 1, \"second\\u0073\": 2}}]")
+            << "jobs.json: job 1: field 'params.seconds' is given twice";
+        // Keys of other objects, strings that look like JSON and escaped quotes are no keys.
+        QTest::newRow("twice after tricky strings")
+            << QByteArray("[{\"kind\": \"command\", \"params\": {\"argv\": [\"{\\\"kind\\\": 1,\", "
+                          "\"}]\", \"[1, {\\\"a\\\": 1}]\"]}}, {\"kind\": \"sleep\", "
+                          "\"params\": {\"seconds\": 0}}, {\"kind\": \"sleep\", \"params\": "
+                          "{\"seconds\": 0}, \"params\": {}}]")
+            << "jobs.json: job 3: field 'params' is given twice";
+        QTest::newRow("twice deeper") << QByteArray(R"([{"kind": "sleep"}, {"kind": "sleep"},
+                {"kind": "command", "params": {"argv": [{"a": 1, "a": 2}]}}])")
+                                      << "jobs.json: job 3: field 'params.argv.a' is given twice";
     }
 
     void jobsFile()
@@ -579,6 +628,62 @@ private slots:
         QString problem;
         QVERIFY(!Catalog::parse(json, &problem));
         QCOMPARE(problem, error);
+    }
+
+    // The same key in different objects is no duplicate.
+    void sameKeyInTwoObjects()
+    {
+        QString problem;
+        const auto specs = parseJobsJson(R"([{"kind": "sleep", "params": {"seconds": 0}},
+            {"kind": "sleep", "params": {"seconds": 1}}])",
+                                         "jobs.json", m_catalog, &problem);
+        QVERIFY2(specs, qPrintable(problem));
+        QCOMPARE(specs->size(), 2);
+    }
+
+    // 100000 jobs are accepted, one more is not.
+    void jobCountLimit()
+    {
+        QByteArray json = "[";
+        for (qsizetype i = 0; i < kMaxJobs; ++i)
+            json += i ? ",{\"kind\":\"sleep\"}" : "{\"kind\":\"sleep\"}";
+        QString problem;
+        const auto specs = parseJobsJson(json + "]", "jobs.json", m_catalog, &problem);
+        QVERIFY2(specs, qPrintable(problem));
+        QCOMPARE(specs->size(), kMaxJobs);
+        QVERIFY(!parseJobsJson(json + ",{}]", "jobs.json", m_catalog, &problem));
+        QCOMPARE(problem,
+                 "jobs.json: the jobs file has 100001 jobs, more than the limit of 100000");
+    }
+
+    // A file of exactly the limit is read; one byte more is refused, also from a device that
+    // never ends.
+    void fileSizeLimit()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QByteArray text = "[{\"kind\": \"sleep\"}";
+        text += QByteArray(kMaxJobsFileBytes - text.size() - 1, ' ');
+        text += "]";
+        const QString path = dir.filePath("jobs.json");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QCOMPARE(file.write(text), kMaxJobsFileBytes);
+        file.close();
+        QString problem;
+        const auto specs = parseJobsFile(path, m_catalog, &problem);
+        QVERIFY2(specs, qPrintable(problem));
+        QCOMPARE(specs->size(), 1);
+        QVERIFY(file.open(QIODevice::Append));
+        QCOMPARE(file.write(" "), 1);
+        file.close();
+        QVERIFY(!parseJobsFile(path, m_catalog, &problem));
+        QCOMPARE(problem, path
+                              + ": the jobs file is larger than the limit of 64 MiB (67108864 "
+                                "bytes)");
+        QVERIFY(!parseJobsFile("/dev/zero", m_catalog, &problem));
+        QCOMPARE(problem, "/dev/zero: the jobs file is larger than the limit of 64 MiB "
+                          "(67108864 bytes)");
     }
 
     void unreadableFile()
