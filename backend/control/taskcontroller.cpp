@@ -26,8 +26,42 @@ namespace longrun {
 
 namespace {
 TaskController *s_instance = nullptr;
-// As many as the window queues at once (start()'s count, --repeat's bound).
-constexpr int kMaxQueuedAtOnce = 100000;
+
+struct SavedImage
+{
+    QString path; // "" when it could not be saved
+    QString error;
+};
+
+// Encodes a worker's RGB picture as PNG into a new file `name` in `dir` (--image-dir), else in
+// the data folder's images/ (made owner-only).
+SavedImage writeImage(const JobResult &result, const QString &dir, const QString &dataDir,
+                      const QString &name)
+{
+    QString error;
+    const std::optional<QString> folder =
+        dir.isEmpty()
+            ? prepareDataDirectory(QDir(dataDir).filePath(QStringLiteral("images")), &error)
+            : std::optional<QString>(dir);
+    if (!folder)
+        return {{}, error};
+    const int w = result.imageWidth;
+    const int h = result.imageHeight;
+    if (w <= 0 || h <= 0 || result.imageRgb.size() != qsizetype{w} * h * 3)
+        return {{}, QStringLiteral("the worker sent a malformed image")};
+    const QImage image(reinterpret_cast<const uchar *>(result.imageRgb.constData()), w, h, w * 3,
+                       QImage::Format_RGB888);
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    if (!image.save(&buffer, "PNG"))
+        return {{}, QStringLiteral("PNG encoding failed")};
+    const std::optional<QString> path =
+        writeNewFile(QDir(*folder).filePath(name), png, dir.isEmpty() ? 0600 : 0644, &error);
+    return path ? SavedImage{*path, {}} : SavedImage{{}, error};
+}
+// As many as the window queues at once: the bound of a jobs file, start()'s count, --repeat's.
+constexpr int kMaxQueuedAtOnce = static_cast<int>(kMaxJobs);
 
 // The worker next to the app, unless LONGRUN_WORKER says otherwise.
 WorkerLaunch defaultLaunch()
@@ -326,8 +360,8 @@ bool TaskController::start(const QString &kind, const QVariantMap &params, int c
         fail(problem);
         return false;
     }
-    if (count < 1 || count > 100000) {
-        fail(tr("The number of jobs must be from 1 to 100000"));
+    if (count < 1 || count > kMaxQueuedAtOnce) {
+        fail(tr("The number of jobs must be from 1 to %1").arg(kMaxQueuedAtOnce));
         return false;
     }
     return enqueue(QList<JobSpec>(count, *job)) > 0;
@@ -385,13 +419,25 @@ void TaskController::loadJobsFiles(const QStringList &paths)
     });
     // A jobs file may hold 100,000 jobs: read and check it away from the GUI thread. The files
     // are read in order and go in as one: one that is bad adds none of them, as in the CLI.
-    watcher->setFuture(QtConcurrent::run(backgroundPool(), [paths, catalog] {
+    // Never an exception out of the task: Qt 6 would throw it again from result(), here.
+    watcher->setFuture(QtConcurrent::run(backgroundPool(), [paths, catalog]() noexcept {
         Parsed parsed;
-        for (const QString &path : paths) {
-            std::optional<QList<JobSpec>> specs = parseJobsFile(path, catalog, &parsed.error);
-            if (!specs)
-                return Parsed{{}, parsed.error};
-            parsed.specs << *specs;
+        try {
+            for (const QString &path : paths) {
+                std::optional<QList<JobSpec>> specs = parseJobsFile(path, catalog, &parsed.error);
+                if (!specs)
+                    return Parsed{{}, parsed.error};
+                if (parsed.specs.size() + specs->size() > kMaxJobs)
+                    return Parsed{
+                        {}, tr("the jobs files hold more than %1 jobs together").arg(kMaxJobs)};
+                parsed.specs << *specs;
+            }
+        } catch (const std::exception &e) {
+            return Parsed{{},
+                          tr("internal error reading the jobs files: %1")
+                              .arg(QString::fromLocal8Bit(e.what()))};
+        } catch (...) {
+            return Parsed{{}, tr("internal error reading the jobs files")};
         }
         return parsed;
     }));
@@ -639,59 +685,38 @@ void TaskController::saveImage(int id, int attempt, RunnerUpdate update)
 {
     // Never in a folder that vanishes at exit, never over another file: a new name in the
     // image folder (the data folder's images/ or --image-dir), created, not replaced.
-    const QString dir = m_imageDir;
-    const QString dataDir = m_dataDir;
     const QString run = m_history.runId() > 0
                             ? QStringLiteral("run%1-").arg(m_history.runId())
                             : QStringLiteral("pid%1-").arg(QCoreApplication::applicationPid());
     const QString name = QStringLiteral("%1job%2-%3.png").arg(run).arg(id).arg(attempt);
-    const JobResult result = *update.result;
-    struct Saved
-    {
-        QString path;
-        QString error;
-    };
-    auto *watcher = new QFutureWatcher<Saved>(this);
+    auto *watcher = new QFutureWatcher<SavedImage>(this);
     auto shared = std::make_shared<RunnerUpdate>(std::move(update));
-    connect(watcher, &QFutureWatcher<Saved>::finished, this, [this, watcher, id, attempt, shared] {
-        const Saved saved = watcher->result();
-        watcher->deleteLater();
-        RunnerUpdate done = std::move(*shared);
-        done.result->imageRgb.clear(); // on disk now; the row shows the file
-        if (Job *job = findJob(id); job && job->attempt == attempt)
-            job->imagePath = saved.path;
-        if (saved.path.isEmpty()) {
-            // The picture is the result: a job whose image is lost did not succeed.
-            done.terminal = State::Failed;
-            done.error = tr("the image could not be saved: %1").arg(saved.error);
-        }
-        concludeAttempt(id, attempt, std::move(done));
-    });
-    // Encoding a PNG of a few megapixels takes a while: not on the GUI thread.
-    watcher->setFuture(QtConcurrent::run(backgroundPool(), [result, dir, dataDir, name] {
-        const int w = result.imageWidth;
-        const int h = result.imageHeight;
-        QString error;
-        // The data folder's images/ is made owner-only, like the folder itself.
-        const std::optional<QString> folder =
-            dir.isEmpty()
-                ? prepareDataDirectory(QDir(dataDir).filePath(QStringLiteral("images")), &error)
-                : std::optional<QString>(dir);
-        if (!folder)
-            return Saved{{}, error};
-        if (w <= 0 || h <= 0 || result.imageRgb.size() != qsizetype{w} * h * 3)
-            return Saved{{}, QStringLiteral("the worker sent a malformed image")};
-        const QImage image(reinterpret_cast<const uchar *>(result.imageRgb.constData()), w, h,
-                           w * 3, QImage::Format_RGB888);
-        QByteArray png;
-        QBuffer buffer(&png);
-        buffer.open(QIODevice::WriteOnly);
-        if (!image.save(&buffer, "PNG"))
-            return Saved{{}, QStringLiteral("PNG encoding failed")};
-        const std::optional<QString> path =
-            writeNewFile(QDir(*folder).filePath(name), png, dir.isEmpty() ? 0600 : 0644, &error);
-        return path ? Saved{*path, {}} : Saved{{}, error};
-    }));
+    connect(watcher, &QFutureWatcher<SavedImage>::finished, this,
+            [this, watcher, id, attempt, shared] {
+                const SavedImage saved = watcher->result();
+                watcher->deleteLater();
+                RunnerUpdate done = std::move(*shared);
+                done.result->imageRgb.clear(); // on disk now; the row shows the file
+                if (Job *job = findJob(id); job && job->attempt == attempt)
+                    job->imagePath = saved.path;
+                if (saved.path.isEmpty()) {
+                    // The picture is the result: a job whose image is lost did not succeed.
+                    done.terminal = State::Failed;
+                    done.error = tr("the image could not be saved: %1").arg(saved.error);
+                }
+                concludeAttempt(id, attempt, std::move(done));
+            });
+    // Encoding a PNG of a few megapixels takes a while: not on the GUI thread. Never an
+    // exception out of the task: Qt 6 would throw it again from result(), on this thread.
+    watcher->setFuture(
+        QtConcurrent::run(backgroundPool(), [image = shared->result, dir = m_imageDir,
+                                             dataDir = m_dataDir, name]() noexcept {
+            try {
+                return writeImage(*image, dir, dataDir, name);
+            } catch (...) {
+                return SavedImage{{}, QStringLiteral("not enough memory to encode the image")};
+            }
+        }));
 }
 
 bool TaskController::cancel(int id)
