@@ -170,7 +170,10 @@ int closeAllBut(int devNull, int status)
     sigprocmask(SIG_BLOCK, &forwarded, nullptr);
     ChildSetup setup = *args.setup;
     setup.parent = getpid();
-    const pid_t program = ::fork();
+    // Not fork(): glibc's takes the malloc locks first, which a thread of the worker may have
+    // held when we were cloned; the raw call runs no fork handlers.
+    const auto program =
+        static_cast<pid_t>(::syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, nullptr));
     if (program < 0)
         reportAndExit(args.report, kFork, errno);
     if (program == 0)
