@@ -178,6 +178,8 @@ int listKinds(const Catalog &catalog, const QByteArray &json, bool asJson, Outpu
     QString text = QStringLiteral("Job kinds of %1:\n").arg(catalog.worker);
     for (const KindSpec &kind : catalog.kinds) {
         text += QStringLiteral("\n  %1 (%2): %3\n").arg(kind.name, kind.category, kind.description);
+        if (!kind.containment.isEmpty())
+            text += QStringLiteral("      containment: %1\n").arg(kind.containment);
         for (const ParamSpec &p : kind.params) {
             QString line = QStringLiteral("      %1  %2").arg(p.name, -12).arg(p.type, -6);
             if (p.required)

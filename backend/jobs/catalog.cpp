@@ -320,6 +320,7 @@ std::optional<Catalog> parseCatalog(const QByteArray &json, QString *error)
         kind.title = k.value(u"title").toString(kind.name);
         kind.description = k.value(u"description").toString();
         kind.category = k.value(u"category").toString(QStringLiteral("compute"));
+        kind.containment = k.value(u"containment").toString();
         for (const QJsonValue &pv : k.value(u"params").toArray()) {
             auto rule = ruleFromJson(kind.name, pv.toObject(), error);
             if (!rule)

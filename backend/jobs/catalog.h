@@ -48,6 +48,9 @@ struct KindSpec
     QString title;
     QString description;
     QString category; // compute, system, fault
+    // command: how the worker holds its processes here ("pid-namespace", "subreaper: why");
+    // empty for other kinds.
+    QString containment;
     QList<ParamSpec> params;
     std::vector<protocol::ParamRule> rules; // the params' rules, in the form readParams() takes
 

@@ -1,6 +1,7 @@
 #include "catalog.h"
 
 #include "json.h"
+#include "process/pidns.h"
 
 #include <stdexcept>
 
@@ -68,7 +69,8 @@ std::vector<KindSpec> makeCatalog()
           boolRule("tty", true,
                    "Give the program a pseudo-terminal so that it line-buffers and draws its "
                    "progress bars.")},
-         runCommand});
+         runCommand,
+         probeContainment});
     kinds.push_back(
         {"fault",
          "Misbehave on purpose",
@@ -149,6 +151,10 @@ std::string catalogJson()
         json::appendString(out, kind.category);
         out += ",\"description\":";
         json::appendString(out, kind.description);
+        if (kind.containment != nullptr) {
+            out += ",\"containment\":";
+            json::appendString(out, kind.containment());
+        }
         out += ",\"params\":[";
         for (std::size_t i = 0; i < kind.params.size(); ++i) {
             if (i > 0)

@@ -25,6 +25,8 @@ struct KindSpec
     std::string_view description;
     std::vector<protocol::ParamRule> params;
     RunFunction run = nullptr;
+    // The command kind's "containment" in --list-kinds: how its processes are held here.
+    std::string (*containment)() = nullptr;
 };
 
 [[nodiscard]] const std::vector<KindSpec> &catalog();

@@ -17,6 +17,7 @@ namespace {
 
 std::atomic<bool> g_stdinGuard{true};
 std::atomic<pid_t> g_programGroup{0};
+std::atomic<pid_t> g_programInit{0};
 CancelFlag *g_termCancel = nullptr;
 std::atomic<int> g_caughtSignal{0}; // written by a signal handler, on any thread
 
@@ -75,6 +76,8 @@ void killGroupOrExit(int code)
 {
     if (const pid_t program = g_programGroup.load(); program > 0)
         ::kill(-program, SIGKILL);
+    if (const pid_t init = g_programInit.load(); init > 0)
+        ::kill(init, SIGKILL);
     if (getpgrp() == getpid())
         ::kill(0, SIGKILL);
     _exit(code);
@@ -88,6 +91,8 @@ void onStop(int)
     const int saved = errno;
     if (const pid_t program = g_programGroup.load(); program > 0)
         ::kill(-program, SIGSTOP);
+    if (const pid_t init = g_programInit.load(); init > 0)
+        ::kill(init, SIGTSTP);
     ::raise(SIGSTOP);
     errno = saved;
 }
@@ -97,12 +102,16 @@ void onContinue(int)
     const int saved = errno;
     if (const pid_t program = g_programGroup.load(); program > 0)
         ::kill(-program, SIGCONT);
+    if (const pid_t init = g_programInit.load(); init > 0)
+        ::kill(init, SIGCONT);
     errno = saved;
 }
 
 } // namespace
 
-void setProgramGroup(pid_t pgid)
+namespace {
+
+void forwardPauseAndResume()
 {
     static const bool installed = [] {
         struct sigaction action = {};
@@ -115,7 +124,20 @@ void setProgramGroup(pid_t pgid)
         return true;
     }();
     (void)installed;
+}
+
+} // namespace
+
+void setProgramGroup(pid_t pgid)
+{
+    forwardPauseAndResume();
     g_programGroup.store(pgid);
+}
+
+void setProgramInit(pid_t init)
+{
+    forwardPauseAndResume();
+    g_programInit.store(init);
 }
 
 void catchTermination(CancelFlag &cancel)

@@ -25,8 +25,8 @@ inline constexpr auto kThrottle = std::chrono::milliseconds(50);
 inline constexpr const char *kWorkerName = "longrun-worker " LONGRUN_VERSION;
 
 // Ends the process because the parent is gone: kills the running command's process group (it
-// has a session of its own), then our whole process group (ourselves and any grandchildren)
-// when we lead it, else exits with `code`. Async-signal-safe.
+// has a session of its own) or its namespace's init, then our whole process group (ourselves and
+// any grandchildren) when we lead it, else exits with `code`. Async-signal-safe.
 [[noreturn]] void killGroupOrExit(int code);
 
 // The process group of the command now running (0: none), for killGroupOrExit and for the
@@ -34,6 +34,9 @@ inline constexpr const char *kWorkerName = "longrun-worker " LONGRUN_VERSION;
 // before the worker stops itself, and SIGCONT continues it. (SIGSTOP cannot be caught, so an app
 // that pauses a command with SIGSTOP stops the worker only: pause with SIGTSTP.)
 void setProgramGroup(pid_t pgid);
+// The same for a command in a PID namespace (process/pidns.h), whose init (0: none) hears
+// SIGTSTP and SIGCONT for the whole job and is what killGroupOrExit kills.
+void setProgramInit(pid_t init);
 
 // Process set-up for a normal run: own process group, parent-death signal, SIGPIPE ignored.
 // `startPpid` is getppid() as read at the very start of main.

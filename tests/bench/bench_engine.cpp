@@ -11,7 +11,8 @@
 //                                           cooperative and forced (SIGKILL after both graces)
 //   bench_engine command [jobs] [repeats]   per-job cost of `command` jobs running /bin/true
 //                                           2 at a time, vs `xargs -P2` and a bare shell loop
-//                                           running the same program
+//                                           running the same program; the same jobs held by
+//                                           the subreaper, vs in their PID namespaces
 //
 // Every figure is printed as one JSON line {"name", "unit", "samples": [...]};
 // tests/bench/report.py turns them into the table of RESULTS.md. Nothing here is a test: the
@@ -520,8 +521,13 @@ int command(int jobs, int repeats)
     const std::string xargs = "seq " + n + " | xargs -P2 -n1 /bin/true";
     const std::string script = "i=0; while [ $i -lt " + n + " ]; do /bin/true; i=$((i+1)); done";
     const std::string shell = "sh -c '" + script + "'";
-    std::vector<double> stack, viaXargs, viaShell;
-    auto stackMs = [&] {
+    std::vector<double> stack, subreaper, viaXargs, viaShell;
+    // The workers inherit our environment: the switch of process/pidns.h.
+    auto stackMs = [&](bool withNamespace) {
+        if (withNamespace)
+            qunsetenv("LONGRUN_WORKER_NO_NAMESPACES");
+        else
+            qputenv("LONGRUN_WORKER_NO_NAMESPACES", "1");
         longrun::TaskController controller;
         configure(controller, 2);
         QEventLoop loop;
@@ -534,14 +540,17 @@ int command(int jobs, int repeats)
             throw std::runtime_error("not every command job succeeded");
         return msSince(start) / jobs;
     };
-    stackMs(); // warm-up
-    // Interleaved, so that a noisy moment hits all three alike.
+    stackMs(true); // warm-up
+    // Interleaved, so that a noisy moment hits all four alike.
     for (int r = 0; r < repeats; ++r) {
-        stack.push_back(stackMs());
+        stack.push_back(stackMs(true));
+        subreaper.push_back(stackMs(false));
         viaXargs.push_back(shellMsPerJob(xargs, jobs));
         viaShell.push_back(shellMsPerJob(shell, jobs));
     }
+    qunsetenv("LONGRUN_WORKER_NO_NAMESPACES");
     emitFigure("command.stack.c2", "ms/job", stack);
+    emitFigure("command.subreaper.c2", "ms/job", subreaper);
     emitFigure("command.xargs.p2", "ms/job", viaXargs);
     emitFigure("command.shell.c1", "ms/job", viaShell);
     return 0;

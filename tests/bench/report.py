@@ -302,6 +302,13 @@ def main():
             t.add(f"`command` job of /bin/true, whole stack, concurrency 2, vs {label}",
                   spread(c), f"{label}: " + spread(engine[key]), spread(ratios),
                   "report only", None)
+    if need(engine, "command.stack.c2", "command.subreaper.c2"):
+        ratios = Figure([a / b for a, b in zip(raw_engine["command.stack.c2"],
+                                               raw_engine["command.subreaper.c2"])], "x")
+        t.add("`command` job of /bin/true in its PID namespace, vs held by the subreaper",
+              spread(engine["command.stack.c2"]),
+              "subreaper (LONGRUN_WORKER_NO_NAMESPACES=1): " + spread(engine["command.subreaper.c2"]),
+              spread(ratios), "report only", None)
 
     machine = (out_dir / "machine.txt").read_text().strip() if (out_dir / "machine.txt").exists() else ""
     text = ["# longrun benchmark results", "",

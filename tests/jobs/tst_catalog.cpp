@@ -132,6 +132,11 @@ private slots:
         QCOMPARE(m_catalog.find("mandelbrot")->param("region")->rule.format,
                  protocol::TextFormat::Region);
         QCOMPARE(m_catalog.find("command")->param("tty")->defaultText(), QStringLiteral("true"));
+        // The worker's extra field on the command kind only (an older catalog has none).
+        const QString containment = m_catalog.find("command")->containment;
+        QVERIFY2(containment.startsWith("pid-namespace") || containment.startsWith("subreaper: "),
+                 qPrintable(containment));
+        QCOMPARE(m_catalog.find("sleep")->containment, QString());
     }
 
     // The rules rebuilt from --list-kinds are the worker's: written back as JSON they give the

@@ -103,6 +103,36 @@ inline QList<pid_t> stillAlive(const QList<pid_t> &pids)
     return alive;
 }
 
+// Live processes one of whose arguments is exactly `argument` (a marker the test chose, as in
+// `sleep 300.5417`): what a job left behind, wherever it was re-parented.
+inline QList<pid_t> withArgument(const QByteArray &argument)
+{
+    QList<pid_t> found;
+    for (const ProcInfo &p : allProcesses()) {
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(p.pid));
+        if (cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().split('\0').contains(argument))
+            found << p.pid;
+    }
+    return found;
+}
+
+// The pid, as the test sees it, of the descendant of `root` that its own PID namespace calls
+// `inner` (a command job's program prints pids of its namespace); 0 when there is none. Without
+// a namespace the two are the same.
+inline pid_t outerPid(pid_t root, pid_t inner)
+{
+    for (const pid_t pid : descendantsOf(root)) {
+        QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+        if (!status.open(QIODevice::ReadOnly))
+            continue;
+        for (const QByteArray &line : status.readAll().split('\n')) {
+            if (line.startsWith("NSpid:") && line.simplified().split(' ').last().toInt() == inner)
+                return pid;
+        }
+    }
+    return 0;
+}
+
 inline QString workerPath()
 {
     return qEnvironmentVariable("LONGRUN_WORKER");

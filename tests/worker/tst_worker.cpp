@@ -11,6 +11,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -30,11 +31,13 @@
 #include <cstdint>
 #include <fcntl.h>
 #include <functional>
+#include <grp.h>
 #include <numbers>
 #include <optional>
 #include <random>
 #include <string>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 #include <vector>
@@ -91,6 +94,21 @@ const Value *findValue(const Result &result, const std::string &key)
     return nullptr;
 }
 
+// The processes of a command job below the worker: the program and what it started, without
+// the PID namespace's init (pidns.h) when there is one.
+QList<pid_t> programProcesses(pid_t worker)
+{
+    QList<pid_t> found;
+    for (const pid_t pid : longrun::test::descendantsOf(worker)) {
+        QFile comm(QStringLiteral("/proc/%1/comm").arg(pid));
+        if (comm.open(QIODevice::ReadOnly) && comm.readAll() != "longrun-init\n")
+            found << pid;
+    }
+    return found;
+}
+
+constexpr uid_t kNobody = 65534;
+
 // One real worker process and everything it said.
 class Worker final
 {
@@ -132,6 +150,16 @@ public:
             ::setsid();
             // A session leader without a terminal acquires the first one it opens.
             ::open(terminal.constData(), O_RDWR | O_CLOEXEC);
+        });
+    }
+    // The worker runs as nobody (the test runs as root): its jobs get a user namespace.
+    void runAsNobody()
+    {
+        m_process.setChildProcessModifier([] {
+            const rlimit none = {0, 0};
+            ::setrlimit(RLIMIT_CORE, &none);
+            if (::setgroups(0, nullptr) != 0 || ::setgid(kNobody) != 0 || ::setuid(kNobody) != 0)
+                ::_exit(126);
         });
     }
     void setEnvironmentVariable(const QString &name, const QString &value)
@@ -329,6 +357,17 @@ private slots:
     void commandPauseStopsProgram_data();
     void commandPauseStopsProgram();
     void commandParentDeathEndsProgram();
+
+    // Containment (process/pidns.h): what --list-kinds and the job say, what the program sees,
+    // and that nothing of the job outlives the worker.
+    void containmentIsReported_data();
+    void containmentIsReported();
+    void programSeesItsNamespace_data();
+    void programSeesItsNamespace();
+    void workerKilledLeavesNothing_data();
+    void workerKilledLeavesNothing();
+    void forkingProgramCanceled_data();
+    void forkingProgramCanceled();
 };
 
 void tst_Worker::initTestCase()
@@ -870,9 +909,11 @@ void tst_Worker::commandEndsWhatLeftItsGroup_data()
 void tst_Worker::commandEndsWhatLeftItsGroup()
 {
     QFETCH(bool, cancel);
+    // The program lives a little after its child escaped, so that the test can see it: the
+    // pid it prints is its namespace's.
     const QString script =
         QStringLiteral("setsid sleep 300 </dev/null >/dev/null 2>&1 & echo escaped $!; ")
-        + (cancel ? QStringLiteral("sleep 300") : QStringLiteral("exit 0"));
+        + (cancel ? QStringLiteral("sleep 300") : QStringLiteral("sleep 0.5; exit 0"));
     Params p = params({"tty=false"});
     p.push_back(argvParam({"sh", "-c", script}));
     Worker worker;
@@ -883,12 +924,7 @@ void tst_Worker::commandEndsWhatLeftItsGroup()
             for (const Progress &progress : worker.all<Progress>()) {
                 const QString text = QString::fromStdString(progress.text);
                 if (text.startsWith(QStringLiteral("escaped ")))
-                    escaped = static_cast<pid_t>(text.mid(8).toInt());
-            }
-            if (const auto result = worker.result(); result && escaped == 0) {
-                const QString tail =
-                    QString::fromStdString(findValue(*result, "output_tail")->text);
-                escaped = static_cast<pid_t>(tail.section(QLatin1Char(' '), 1, 1).toInt());
+                    escaped = longrun::test::outerPid(worker.pid(), text.mid(8).toInt());
             }
             return escaped > 0;
         },
@@ -934,7 +970,7 @@ void tst_Worker::commandCancelLeavesNoProcess()
     QList<pid_t> below;
     QVERIFY(worker.pumpUntil(
         [&] {
-            below = longrun::test::descendantsOf(pid);
+            below = programProcesses(pid);
             return below.size() >= 3;
         },
         5000));
@@ -1338,17 +1374,34 @@ void tst_Worker::commandDrainIsBounded()
         "(trap '' HUP; while :; do echo x; sleep 0.01; done) & echo $! >'" + pidFile + "'; exit 0";
     Worker worker;
     QVERIFY(worker.start("command", commandParams(tty, {"sh", "-c", script})));
+    // The pid in the file is the namespace's: looked up while the job drains (with a pty, the
+    // hangup at the shell's exit may end the drain, and the loop, at once).
+    pid_t inner = 0;
+    pid_t loop = 0;
+    worker.pumpUntil(
+        [&] {
+            QFile file(pidFile);
+            if (file.open(QIODevice::ReadOnly))
+                inner = static_cast<pid_t>(file.readAll().trimmed().toInt());
+            loop = inner > 0 ? longrun::test::outerPid(worker.pid(), inner) : 0;
+            return loop > 0;
+        },
+        5000);
     QVERIFY2(worker.waitForExit(10000), "the job does not end");
     qInfo("ended %lld ms after start", static_cast<long long>(worker.elapsedMs()));
     QVERIFY2(worker.elapsedMs() < 3000, qPrintable(QString::number(worker.elapsedMs())));
     QVERIFY2(worker.wellFormed(), qPrintable(worker.errorText()));
     QCOMPARE(worker.exitCode(), 0);
     QCOMPARE(worker.result()->summary, std::string("exit code 0"));
-    QFile file(pidFile);
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    const auto loop = static_cast<pid_t>(file.readAll().trimmed().toInt());
-    QVERIFY(loop > 0);
-    QTRY_VERIFY_WITH_TIMEOUT(longrun::test::stillAlive({loop}).isEmpty(), 2000);
+    QVERIFY(inner > 0);
+    // Gone before it was looked up: without a namespace its pid is the one in the file; in one,
+    // it went with the namespace.
+    const QString containment =
+        QString::fromStdString(findValue(*worker.result(), "containment")->text);
+    if (loop == 0 && containment.startsWith("subreaper"))
+        loop = inner;
+    if (loop > 0)
+        QTRY_VERIFY_WITH_TIMEOUT(longrun::test::stillAlive({loop}).isEmpty(), 2000);
 }
 
 void tst_Worker::commandCancelUnderFlood_data()
@@ -1502,7 +1555,7 @@ void tst_Worker::commandGroupSigtermEndsProgram()
     QList<pid_t> below;
     QVERIFY(worker.pumpUntil(
         [&] {
-            below = longrun::test::descendantsOf(pid);
+            below = programProcesses(pid);
             return below.size() >= 3;
         },
         5000));
@@ -1538,7 +1591,7 @@ void tst_Worker::commandPauseStopsProgram()
     // Once sleep runs: a child stopped between vfork and exec would leave sh waiting in D.
     QVERIFY(worker.pumpUntil(
         [&] {
-            below = longrun::test::descendantsOf(pid);
+            below = programProcesses(pid);
             QFile comm(QStringLiteral("/proc/%1/comm").arg(below.value(1)));
             return below.size() >= 2 && comm.open(QIODevice::ReadOnly)
                    && comm.readAll() == "sleep\n";
@@ -1582,11 +1635,231 @@ void tst_Worker::commandParentDeathEndsProgram()
     shell.write(frame.data(), static_cast<qint64>(frame.size()));
     QVERIFY(shell.waitForBytesWritten(5000));
     QList<pid_t> below;
-    QTRY_VERIFY_WITH_TIMEOUT((below = longrun::test::descendantsOf(pid)).size() >= 3, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT((below = programProcesses(pid)).size() >= 3, 5000);
     QVERIFY(::getpgid(below.front()) != pid);
     QVERIFY(shell.waitForFinished(5000));
     QTRY_VERIFY_WITH_TIMEOUT(longrun::test::groupMembers(pid).isEmpty(), 2000);
     QTRY_VERIFY_WITH_TIMEOUT(longrun::test::stillAlive(below).isEmpty(), 2000);
+}
+
+namespace {
+
+// --list-kinds' "containment" of the command kind, as the worker would run as nobody or not.
+QString listedContainment(bool asNobody, bool forceSubreaper)
+{
+    QProcess process;
+    QProcessEnvironment env = workerEnvironment();
+    if (forceSubreaper)
+        env.insert("LONGRUN_WORKER_NO_NAMESPACES", "1");
+    process.setProcessEnvironment(env);
+    if (asNobody) {
+        process.setChildProcessModifier([] {
+            if (::setgroups(0, nullptr) != 0 || ::setgid(kNobody) != 0 || ::setuid(kNobody) != 0)
+                ::_exit(126);
+        });
+    }
+    process.start(workerPath(), {"--list-kinds"});
+    if (!process.waitForFinished(5000) || process.exitCode() != 0)
+        return QStringLiteral("(--list-kinds failed)");
+    for (const QJsonValue kind : QJsonDocument::fromJson(process.readAllStandardOutput())
+                                     .object()
+                                     .value("kinds")
+                                     .toArray()) {
+        if (kind.toObject().value("name") == QStringLiteral("command"))
+            return kind.toObject().value("containment").toString(QStringLiteral("(none)"));
+    }
+    return QStringLiteral("(no command kind)");
+}
+
+bool namespacesForced()
+{
+    return !qEnvironmentVariableIsEmpty("LONGRUN_WORKER_NO_NAMESPACES");
+}
+
+// The rows that run the worker as nobody need a test run as root.
+void addUserRows(const char *what)
+{
+    QTest::addColumn<bool>("asNobody");
+    QTest::newRow(qPrintable(QStringLiteral("%1, as we are").arg(what))) << false;
+    QTest::newRow(qPrintable(QStringLiteral("%1, as nobody").arg(what))) << true;
+}
+
+// A marker no other process has: `sleep <marker>` sleeps about 300 s.
+QByteArray uniqueMarker()
+{
+    static int serial = 0;
+    return QByteArray::number(300 + ::getpid() % 1000) + '.' + QByteArray::number(++serial);
+}
+
+} // namespace
+
+void tst_Worker::containmentIsReported_data()
+{
+    QTest::addColumn<bool>("asNobody");
+    QTest::addColumn<bool>("forceSubreaper");
+    QTest::newRow("as we are") << false << false;
+    QTest::newRow("as nobody") << true << false;
+    QTest::newRow("LONGRUN_WORKER_NO_NAMESPACES=1") << false << true;
+}
+
+// --list-kinds says how command jobs are held here, and each job says how it was held.
+void tst_Worker::containmentIsReported()
+{
+    QFETCH(bool, asNobody);
+    QFETCH(bool, forceSubreaper);
+    if (asNobody && ::getuid() != 0)
+        QSKIP("runs as nobody only when the test runs as root");
+    const QString listed = listedContainment(asNobody, forceSubreaper);
+    qInfo() << "--list-kinds:" << listed;
+    if (forceSubreaper || namespacesForced())
+        QCOMPARE(listed, QStringLiteral("subreaper: LONGRUN_WORKER_NO_NAMESPACES is set"));
+    else
+        QVERIFY2(listed.startsWith("pid-namespace") || listed.startsWith("subreaper: "),
+                 qPrintable(listed));
+    for (const bool tty : {true, false}) {
+        Worker worker;
+        if (asNobody)
+            worker.runAsNobody();
+        if (forceSubreaper)
+            worker.setEnvironmentVariable("LONGRUN_WORKER_NO_NAMESPACES", "1");
+        QVERIFY(worker.run("command", commandParams(tty, {"true"})));
+        QVERIFY2(worker.wellFormed() && worker.result(), qPrintable(worker.errorText()));
+        QCOMPARE(QString::fromStdString(findValue(*worker.result(), "containment")->text), listed);
+    }
+}
+
+void tst_Worker::programSeesItsNamespace_data()
+{
+    addUserRows("pid namespace");
+}
+
+// In a namespace the program is pid 2 under our init, keeps its user and group, and its /proc
+// (ps, kill, /proc/<pid>) shows the job's processes only.
+void tst_Worker::programSeesItsNamespace()
+{
+    QFETCH(bool, asNobody);
+    if (asNobody && ::getuid() != 0)
+        QSKIP("runs as nobody only when the test runs as root");
+    if (listedContainment(asNobody, false) != QStringLiteral("pid-namespace"))
+        QSKIP("no PID namespace with its own /proc here");
+    const QString script = QStringLiteral(
+        "echo pid $$; echo ids $(id -u) $(id -g); echo init $(cat /proc/1/comm);"
+        "sleep 30 & echo seen $(ls /proc | grep -c '^[0-9]'); kill $! && wait $!; echo rc $?");
+    Worker worker;
+    if (asNobody)
+        worker.runAsNobody();
+    QVERIFY(worker.run("command", commandParams(false, {"sh", "-c", script})));
+    QVERIFY2(worker.wellFormed() && worker.result(), qPrintable(worker.errorText()));
+    const QString tail = QString::fromStdString(findValue(*worker.result(), "output_tail")->text);
+    const QString ids = asNobody ? QStringLiteral("65534 65534")
+                                 : QStringLiteral("%1 %2").arg(::getuid()).arg(::getgid());
+    const QStringList lines = tail.split(QLatin1Char('\n'));
+    QVERIFY2(lines.mid(0, 3) == QStringList({"pid 2", "ids " + ids, "init longrun-init"}),
+             qPrintable(tail));
+    // The init, sh, sleep, the subshell, ls and grep: not the host's hundreds.
+    QVERIFY2(lines.contains("seen 5") || lines.contains("seen 6"), qPrintable(tail));
+    // kill reached the namespace's pid that $! named.
+    QVERIFY2(lines.contains("rc 143"), qPrintable(tail));
+}
+
+void tst_Worker::workerKilledLeavesNothing_data()
+{
+    QTest::addColumn<bool>("asNobody");
+    QTest::addColumn<bool>("tty");
+    QTest::newRow("pty") << false << true;
+    QTest::newRow("pipes") << false << false;
+    QTest::newRow("pipes, as nobody") << true << false;
+}
+
+// The worker SIGKILLed (with the app, or by the OOM killer) cannot sweep anything: its jobs'
+// init dies with it (PR_SET_PDEATHSIG), and the kernel ends the namespace, with the setsid'd
+// child and the double-forked daemon that a subreaper would have left to init.
+void tst_Worker::workerKilledLeavesNothing()
+{
+    QFETCH(bool, asNobody);
+    QFETCH(bool, tty);
+    if (asNobody && ::getuid() != 0)
+        QSKIP("runs as nobody only when the test runs as root");
+    if (!listedContainment(asNobody, false).startsWith("pid-namespace"))
+        QSKIP("the subreaper cannot outlive the worker: no PID namespace here");
+    const QByteArray marker = uniqueMarker();
+    const QString script =
+        QStringLiteral("setsid sleep %1 </dev/null >/dev/null 2>&1 &"
+                       "(setsid sh -c 'sleep %1 & exit' </dev/null >/dev/null 2>&1 &);"
+                       "sleep %1 & wait")
+            .arg(QString::fromLatin1(marker));
+    Worker worker;
+    if (asNobody)
+        worker.runAsNobody();
+    QVERIFY(worker.start("command", commandParams(tty, {"sh", "-c", script})));
+    QVERIFY(
+        worker.pumpUntil([&] { return longrun::test::withArgument(marker).size() == 3; }, 5000));
+    const QList<pid_t> job = longrun::test::withArgument(marker);
+    QCOMPARE(::kill(worker.pid(), SIGKILL), 0);
+    QVERIFY(worker.waitForExit(5000));
+    QElapsedTimer timer;
+    timer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(longrun::test::withArgument(marker).isEmpty(), 2000);
+    qInfo("nothing left %lld ms after the worker's SIGKILL",
+          static_cast<long long>(timer.elapsed()));
+    QCOMPARE(longrun::test::stillAlive(job), QList<pid_t>{});
+}
+
+void tst_Worker::forkingProgramCanceled_data()
+{
+    addUserRows("200 children");
+}
+
+// A program that keeps starting children that ignore SIGTERM and leave its session, canceled
+// while it forks: one SIGKILL of the init ends all of them, however many there are by then.
+// One of them hops: each generation starts the next, in a session of its own, and exits, so
+// that a sweep that finds it kills a process that has already handed over (the subreaper
+// leaves it running, for 2000 generations, about 5 s here). A /proc scan cannot see it either:
+// each generation writes a line to a file, which must stop growing.
+void tst_Worker::forkingProgramCanceled()
+{
+    QFETCH(bool, asNobody);
+    if (asNobody && ::getuid() != 0)
+        QSKIP("runs as nobody only when the test runs as root");
+    if (!listedContainment(asNobody, false).startsWith("pid-namespace"))
+        QSKIP("no PID namespace here: the subreaper's sweep may miss some");
+    const QByteArray marker = uniqueMarker();
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    // Writable for nobody too.
+    QVERIFY(::chmod(QFile::encodeName(dir.path()).constData(), 0777) == 0);
+    const QString hops = dir.filePath("hops");
+    const QString script =
+        QStringLiteral("HOP='trap \"\" TERM; n=$1; echo $n >>%2; [ $n -gt 0 ] &&"
+                       " { setsid sh -c \"$HOP\" %1"
+                       " $((n-1)) </dev/null >/dev/null 2>&1 & }'; export HOP;"
+                       " trap '' TERM; sh -c \"$HOP\" %1 2000; i=0; while [ $i -lt 200 ]; do"
+                       " setsid sleep %1 </dev/null >/dev/null 2>&1 & i=$((i+1)); done; wait")
+            .arg(QString::fromLatin1(marker), hops);
+    Worker worker;
+    if (asNobody)
+        worker.runAsNobody();
+    QVERIFY(worker.start("command", commandParams(false, {"sh", "-c", script})));
+    QVERIFY(
+        worker.pumpUntil([&] { return longrun::test::withArgument(marker).size() >= 20; }, 10000));
+    QElapsedTimer timer;
+    timer.start();
+    worker.send(Cancel{});
+    QVERIFY(worker.waitForExit(5000));
+    qInfo("canceled in %lld ms", static_cast<long long>(timer.elapsed()));
+    QCOMPARE(worker.errorText(), QStringLiteral("canceled"));
+    // Gone when the worker is: the init's exit waits for every process of its namespace.
+    QCOMPARE(longrun::test::withArgument(marker), QList<pid_t>{});
+    QCOMPARE(longrun::test::descendantsOf(worker.pid()), QList<pid_t>{});
+    // No generation of the hopper is left to write: a quiet time of 100 of its generations.
+    const qint64 size = QFileInfo(hops).size();
+    QVERIFY(size > 0);
+    QElapsedTimer quiet;
+    quiet.start();
+    while (quiet.elapsed() < 300) {
+        QTest::qSleep(10);
+        QCOMPARE(QFileInfo(hops).size(), size);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Worker)

@@ -1,7 +1,7 @@
-// command: runs the user's program as our child, in a session of its own (process/spawn.h),
-// and turns its output into progress. The program's output goes to a pseudo-terminal
-// (tty=true) so that it line-buffers and draws its progress bars as for a person, or to two
-// pipes (tty=false).
+// command: runs the user's program in a session of its own and, where the kernel allows, a PID
+// namespace of its own (process/spawn.h, pidns.h), and turns its output into progress. The
+// program's output goes to a pseudo-terminal (tty=true) so that it line-buffers and draws its
+// progress bars as for a person, or to two pipes (tty=false).
 
 #include "job.h"
 #include "output/outputparser.h"
@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
+#include <memory>
 #include <poll.h>
 #include <sys/wait.h>
 #include <utility>
@@ -56,7 +57,7 @@ std::string withTail(std::string message, const OutputParser &parser)
 class CommandRun final
 {
 public:
-    CommandRun(Job &job, Program &program, ExitWatch &watch)
+    CommandRun(Job &job, Program &program, ProgramWatch &watch)
         : m_job(job)
         , m_watch(watch)
         , m_streams{&program.out, &program.err}
@@ -64,6 +65,7 @@ public:
         , m_parser(m_count)
         , m_buffer(kReadChunk)
         , m_slave(std::move(program.slave))
+        , m_containment(program.containment)
     {
         for (std::size_t i = 0; i < m_count; ++i)
             ::fcntl(m_streams[i]->get(), F_SETFL,
@@ -102,8 +104,7 @@ public:
     Outcome finish(const std::string &program)
     {
         m_parser.finish();
-        killDescendants();
-        setProgramGroup(0);
+        m_watch.endAll();
         const int status = m_watch.status();
         if (WIFSIGNALED(status))
             return protocol::Error{withTail("command '" + program + "' was killed by signal "
@@ -117,6 +118,7 @@ public:
         result.summary = "exit code 0";
         result.values.push_back(protocol::intValue("exit_code", 0));
         result.values.push_back(protocol::textValue("output_tail", m_parser.tail()));
+        result.values.push_back(protocol::textValue("containment", m_containment));
         return result;
     }
 
@@ -130,8 +132,7 @@ private:
     {
         if (!m_job.canceled())
             return;
-        stopProgram(m_watch);
-        setProgramGroup(0);
+        m_watch.stop();
         // A SIGTERM from the app ends us as it always did, now that the program is gone.
         dieOfCaughtSignal();
         throw Canceled{};
@@ -162,7 +163,7 @@ private:
         if (m_parser.takeChanged())
             m_job.progress(m_parser.fraction(), m_parser.text());
         m_job.output().tick();
-        // Every wake, so that orphans re-parented to us do not pile up as zombies.
+        // Every wake, so that orphans re-parented to us (subreaper) do not pile up as zombies.
         m_watch.reap();
     }
 
@@ -183,12 +184,13 @@ private:
     }
 
     Job &m_job;
-    ExitWatch &m_watch;
+    ProgramWatch &m_watch;
     Fd *m_streams[2];
     std::size_t m_count;
     OutputParser m_parser;
     std::vector<char> m_buffer;
     Fd m_slave;
+    std::string m_containment;
     Clock::time_point m_lastActivity = Clock::now();
 };
 
@@ -197,17 +199,18 @@ private:
 Outcome runCommand(const Args &args, Job &job)
 {
     const std::vector<std::string> &words = args.list("argv");
-    becomeSubreaper();
     catchTermination(job.cancelFlag());
-    ExitWatch watch; // before the fork (reaper.h)
     Program program = spawnProgram(words, args.text("cwd"), args.flag("tty"));
     if (!program.error.empty()) {
         dieOfCaughtSignal();
         return protocol::Error{program.error};
     }
-    watch.attach(program.pid);
-    setProgramGroup(program.pid);
-    CommandRun run(job, program, watch);
+    std::unique_ptr<ProgramWatch> watch;
+    if (program.status.valid())
+        watch = std::make_unique<NamespaceWatch>(program.pid, std::move(program.status));
+    else
+        watch = std::make_unique<SubreaperWatch>(program.pid);
+    CommandRun run(job, program, *watch);
     run.runUntilExit();
     run.drain();
     return run.finish(words.front());

@@ -50,7 +50,7 @@ bool armSignalPipe()
     return true;
 }
 
-bool pidfdWanted()
+bool probePidfd()
 {
     const char *off = std::getenv("LONGRUN_WORKER_NO_PIDFD");
     if (off != nullptr && *off != '\0')
@@ -58,6 +58,12 @@ bool pidfdWanted()
     // Probe with ourselves: ENOSYS before Linux 5.3.
     const Fd probe(static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0)));
     return probe.valid();
+}
+
+bool pidfdWanted()
+{
+    static const bool wanted = probePidfd();
+    return wanted;
 }
 
 // Every live process below us: the program, what it started, and what left its session.
@@ -102,6 +108,15 @@ std::vector<pid_t> liveDescendants()
     return found;
 }
 
+void drainSignalPipe()
+{
+    if (g_signalPipe[0] < 0)
+        return;
+    char bytes[64];
+    while (::read(g_signalPipe[0], bytes, sizeof bytes) > 0) {
+    }
+}
+
 void reapOrphans()
 {
     while (::waitpid(-1, nullptr, WNOHANG) > 0) {
@@ -110,42 +125,52 @@ void reapOrphans()
 
 } // namespace
 
-void becomeSubreaper()
+void ProgramWatch::setExited(int status)
 {
-    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    m_exited = true;
+    m_status = status;
 }
 
-ExitWatch::ExitWatch()
-    : m_usePidfd(pidfdWanted())
+void ProgramWatch::stop()
 {
-    if (!m_usePidfd)
+    terminate();
+    const auto deadline = Clock::now() + kTermGrace;
+    while (!reap()) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left.count() <= 0)
+            break;
+        // The pidfd, the status pipe or the SIGCHLD pipe wakes us; 5 ms in case none exists.
+        pollfd pfd = {fd(), POLLIN, 0};
+        ::poll(&pfd, 1, static_cast<int>(std::min<long>(left.count(), fd() < 0 ? 5 : 50)));
+    }
+    endAll();
+}
+
+void prepareSubreaper()
+{
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    if (!pidfdWanted())
         armSignalPipe();
 }
 
-void ExitWatch::attach(pid_t pid)
+SubreaperWatch::SubreaperWatch(pid_t program)
+    : m_pid(program)
+    , m_usePidfd(pidfdWanted())
 {
-    m_pid = pid;
     if (m_usePidfd)
-        m_pidfd = Fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+        m_pidfd = Fd(static_cast<int>(::syscall(SYS_pidfd_open, program, 0)));
+    setProgramGroup(program);
 }
 
-int ExitWatch::fd() const
+int SubreaperWatch::fd() const
 {
-    if (m_exited)
+    if (exited())
         return -1;
     return m_usePidfd ? m_pidfd.get() : g_signalPipe[0];
 }
 
-void ExitWatch::drainSignalPipe() const
-{
-    if (m_usePidfd || g_signalPipe[0] < 0)
-        return;
-    char bytes[64];
-    while (::read(g_signalPipe[0], bytes, sizeof bytes) > 0) {
-    }
-}
-
-bool ExitWatch::reap()
+bool SubreaperWatch::reap()
 {
     drainSignalPipe();
     for (;;) {
@@ -155,55 +180,42 @@ bool ExitWatch::reap()
             continue;
         if (pid <= 0)
             break;
-        if (pid == m_pid && !m_exited) {
-            m_exited = true;
-            m_status = status;
+        if (pid == m_pid && !exited()) {
+            setExited(status);
             m_pidfd.reset();
         }
     }
-    return m_exited;
+    return exited();
 }
 
-void ExitWatch::reapBlocking()
+void SubreaperWatch::reapBlocking()
 {
-    while (!m_exited) {
+    while (!exited()) {
         int status = 0;
         const pid_t pid = ::waitpid(m_pid, &status, 0);
         if (pid < 0 && errno == EINTR)
             continue;
-        m_exited = true;
-        m_status = pid == m_pid ? status : 0;
+        setExited(pid == m_pid ? status : 0);
         m_pidfd.reset();
     }
 }
 
-void stopProgram(ExitWatch &watch)
+void SubreaperWatch::terminate()
 {
     // Once reaped, the program's group may be empty and its number reused: only descendants.
-    if (!watch.exited())
-        ::kill(-watch.pid(), SIGTERM);
+    if (!exited())
+        ::kill(-m_pid, SIGTERM);
     for (const pid_t pid : liveDescendants())
         ::kill(pid, SIGTERM);
-    const auto deadline = Clock::now() + kTermGrace;
-    while (!watch.reap()) {
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (left.count() <= 0)
-            break;
-        // The pidfd or the SIGCHLD pipe wakes us; 5 ms in case neither exists.
-        pollfd pfd = {watch.fd(), POLLIN, 0};
-        ::poll(&pfd, 1, static_cast<int>(std::min<long>(left.count(), watch.fd() < 0 ? 5 : 50)));
-    }
-    if (!watch.exited()) {
-        ::kill(-watch.pid(), SIGKILL);
-        ::kill(watch.pid(), SIGKILL);
-        watch.reapBlocking();
-    }
-    killDescendants();
 }
 
-void killDescendants()
+void SubreaperWatch::endAll()
 {
+    if (!exited()) {
+        ::kill(-m_pid, SIGKILL);
+        ::kill(m_pid, SIGKILL);
+        reapBlocking();
+    }
     for (int round = 0; round < 20; ++round) {
         const std::vector<pid_t> left = liveDescendants();
         if (left.empty())
@@ -214,6 +226,70 @@ void killDescendants()
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     reapOrphans();
+    setProgramGroup(0);
+}
+
+NamespaceWatch::NamespaceWatch(pid_t init, Fd status)
+    : m_init(init)
+    , m_status(std::move(status))
+{
+    ::fcntl(m_status.get(), F_SETFL, ::fcntl(m_status.get(), F_GETFL) | O_NONBLOCK);
+    setProgramInit(init);
+}
+
+int NamespaceWatch::fd() const
+{
+    return exited() ? -1 : m_status.get();
+}
+
+void NamespaceWatch::readStatus()
+{
+    int status = 0;
+    ssize_t n = 0;
+    do {
+        n = ::read(m_status.get(), &status, sizeof status);
+    } while (n < 0 && errno == EINTR);
+    if (n == static_cast<ssize_t>(sizeof status)) {
+        setExited(status);
+    } else if (n >= 0 || errno != EAGAIN) {
+        // The init died without a word: the kernel killed the program with it.
+        setExited(SIGKILL);
+    } else {
+        return;
+    }
+    m_status.reset();
+}
+
+bool NamespaceWatch::reap()
+{
+    if (!exited())
+        readStatus();
+    // The init ends by itself once the program and all it started have ended.
+    int status = 0;
+    if (!m_initReaped && ::waitpid(m_init, &status, WNOHANG) == m_init)
+        m_initReaped = true;
+    return exited();
+}
+
+void NamespaceWatch::terminate()
+{
+    if (!m_initReaped)
+        ::kill(m_init, SIGTERM);
+}
+
+void NamespaceWatch::endAll()
+{
+    setProgramInit(0);
+    if (!m_initReaped) {
+        ::kill(m_init, SIGKILL);
+        int status = 0;
+        while (::waitpid(m_init, &status, 0) < 0 && errno == EINTR) {
+        }
+        m_initReaped = true;
+    }
+    // The init has closed the pipe by now: its status, or end of file.
+    if (!exited())
+        readStatus();
 }
 
 } // namespace longrun::worker

@@ -1,8 +1,15 @@
 #pragma once
 
 // The worker's side of a `command` job's processes once they run: noticing the program's exit
-// in the same poll as its output, reaping what is re-parented to us while the job runs, and
-// ending everything the program left behind. Main thread only.
+// in the same poll as its output, reaping what ends while the job runs, and ending everything
+// the program started. Two ways to hold them (DESIGN.md, "Containment"):
+// - NamespaceWatch: the program runs in a PID namespace whose init is our child (pidns.h); the
+//   kernel ends every process in it when the init dies, so ending the job is one SIGKILL;
+// - SubreaperWatch, the fallback: the worker is a child subreaper, so that what leaves the
+//   program's session (setsid, a daemon's double fork) is re-parented to us, and a /proc walk
+//   of our descendants finds it. It misses what outlives a SIGKILLed worker, and what forks
+//   faster than the walk.
+// Main thread only.
 
 #include "process/fd.h"
 
@@ -10,50 +17,80 @@
 
 namespace longrun::worker {
 
-// Whatever the program starts stays below us, even what leaves its session or process group
-// (setsid, a daemon's double fork): orphans are re-parented to us, not to init, so that the
-// end of the job can end them too (killDescendants) and the job can reap them as it runs.
-void becomeSubreaper();
-
-// A pollable fd that is readable once the program has ended: a pidfd (Linux >= 5.3), else the
-// read end of a SIGCHLD self-pipe (also when LONGRUN_WORKER_NO_PIDFD is set, for the tests).
-// Construct it before the fork, so that the pipe is armed before the child can end.
-class ExitWatch final
+class ProgramWatch
 {
 public:
-    ExitWatch();
-    ExitWatch(const ExitWatch &) = delete;
-    ExitWatch &operator=(const ExitWatch &) = delete;
+    virtual ~ProgramWatch() = default;
+    ProgramWatch(const ProgramWatch &) = delete;
+    ProgramWatch &operator=(const ProgramWatch &) = delete;
 
-    void attach(pid_t pid);
-    // For poll; -1 once the program has been reaped.
-    [[nodiscard]] int fd() const;
-    // Reaps every child that has ended, the program's adopted orphans included, without
-    // waiting; only the program's own status is kept. True once the program has been reaped.
-    bool reap();
-    // Waits for the program (after a SIGKILL).
-    void reapBlocking();
+    // For poll: readable once the program has ended; -1 once that is known.
+    [[nodiscard]] virtual int fd() const = 0;
+    // Reaps what has ended, without waiting. True once the program's status is known.
+    virtual bool reap() = 0;
+    // SIGKILLs everything left of the job, reaps it, and stops forwarding pause and resume.
+    // The program's status is known afterwards.
+    virtual void endAll() = 0;
+    // Cancel: SIGTERM to every process of the program; after a grace, endAll().
+    void stop();
 
-    [[nodiscard]] pid_t pid() const { return m_pid; }
     [[nodiscard]] bool exited() const { return m_exited; }
     [[nodiscard]] int status() const { return m_status; }
 
-private:
-    void drainSignalPipe() const;
+protected:
+    ProgramWatch() = default;
+    virtual void terminate() = 0;
+    void setExited(int status);
 
-    pid_t m_pid = -1;
-    Fd m_pidfd;
-    bool m_usePidfd = false;
+private:
     bool m_exited = false;
     int m_status = 0;
 };
 
-// Cancel: the program and everything below us get SIGTERM; after a grace, SIGKILL; then
-// killDescendants().
-void stopProgram(ExitWatch &watch);
+// Before the fork of a program that SubreaperWatch will hold: the worker becomes a child
+// subreaper, and arms its SIGCHLD self-pipe where there is no pidfd.
+void prepareSubreaper();
 
-// Once the program has been reaped: SIGKILLs everything it left behind, in or out of its
-// session, and reaps what was re-parented to us. A few rounds, for what forks meanwhile.
-void killDescendants();
+// The program is our child. Its exit wakes a pidfd (Linux >= 5.3), else the read end of a
+// SIGCHLD self-pipe (also when LONGRUN_WORKER_NO_PIDFD is set, for the tests). reap() also reaps
+// the orphans re-parented to us, so that they do not pile up as zombies.
+class SubreaperWatch final : public ProgramWatch
+{
+public:
+    explicit SubreaperWatch(pid_t program);
+
+    [[nodiscard]] int fd() const override;
+    bool reap() override;
+    // Also once the program has been reaped: what it left behind, in or out of its session,
+    // a few rounds, for what forks meanwhile.
+    void endAll() override;
+
+private:
+    void terminate() override;
+    void reapBlocking();
+
+    pid_t m_pid;
+    bool m_usePidfd;
+    Fd m_pidfd;
+};
+
+// The program runs under `init`, our child; `status` is NamespaceInit::status.
+class NamespaceWatch final : public ProgramWatch
+{
+public:
+    NamespaceWatch(pid_t init, Fd status);
+
+    [[nodiscard]] int fd() const override;
+    bool reap() override;
+    void endAll() override;
+
+private:
+    void terminate() override;
+    void readStatus();
+
+    pid_t m_init;
+    Fd m_status;
+    bool m_initReaped = false;
+};
 
 } // namespace longrun::worker

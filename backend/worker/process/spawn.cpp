@@ -1,5 +1,9 @@
 #include "process/spawn.h"
 
+#include "process/child.h"
+#include "process/pidns.h"
+#include "process/reaper.h"
+
 #include <cerrno>
 #include <csignal>
 #include <cstdint>
@@ -15,75 +19,6 @@
 namespace longrun::worker {
 
 namespace {
-
-enum Stage : std::int32_t { kChdir = 1, kExec = 2, kTerminal = 3 };
-
-struct ChildReport
-{
-    std::int32_t stage = 0;
-    std::int32_t error = 0;
-};
-
-// Between fork and exec only async-signal-safe calls: the worker has a reader thread.
-[[noreturn]] void reportAndExit(int fd, std::int32_t stage, std::int32_t error)
-{
-    const ChildReport report{stage, error};
-    [[maybe_unused]] const ssize_t n = ::write(fd, &report, sizeof report);
-    _exit(127);
-}
-
-// dup2 onto `target`; if the fd already is the target, keep it open across exec.
-void moveTo(int fd, int target)
-{
-    if (fd == target)
-        ::fcntl(fd, F_SETFD, 0);
-    else
-        ::dup2(fd, target);
-}
-
-struct ChildSetup
-{
-    char *const *argv;
-    const char *cwd; // nullptr: stay
-    int in, out, err, report;
-    bool tty;
-    pid_t parent;
-};
-
-// exec keeps ignored signals ignored and the mask as is; the program must get defaults.
-void resetSignals()
-{
-    struct sigaction defaults = {};
-    defaults.sa_handler = SIG_DFL;
-    sigemptyset(&defaults.sa_mask);
-    for (int sig = 1; sig < NSIG; ++sig)
-        sigaction(sig, &defaults, nullptr);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-}
-
-[[noreturn]] void runChild(const ChildSetup &setup)
-{
-    // Dies with the thread that forked it (our main thread, alive until the worker exits).
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != setup.parent)
-        _exit(127);
-    resetSignals();
-    // A fresh child leads no group, so this cannot fail: a session of its own, without
-    // longrun's terminal (spawn.h).
-    ::setsid();
-    if (setup.tty
-        && (::ioctl(setup.out, TIOCSCTTY, 0) != 0 || ::tcsetpgrp(setup.out, getpid()) != 0))
-        reportAndExit(setup.report, kTerminal, errno);
-    moveTo(setup.in, STDIN_FILENO);
-    moveTo(setup.out, STDOUT_FILENO);
-    moveTo(setup.err, STDERR_FILENO);
-    if (setup.cwd != nullptr && ::chdir(setup.cwd) != 0)
-        reportAndExit(setup.report, kChdir, errno);
-    ::execvp(setup.argv[0], setup.argv);
-    reportAndExit(setup.report, kExec, errno);
-}
 
 bool makePty(Fd &master, Fd &slave, std::string &error)
 {
@@ -130,23 +65,63 @@ std::string failure(const ChildReport &report, const std::string &program, const
         return "command: cannot change to directory '" + cwd + "': " + why;
     if (report.stage == kTerminal)
         return std::string("command: cannot give the pseudo-terminal to the program: ") + why;
+    if (report.stage == kFork)
+        return std::string("command: cannot fork: ") + why;
     return "command: cannot run '" + program + "': " + why;
 }
 
-// The report pipe closes on exec (CLOEXEC): nothing read means the program is running.
-std::string waitForExec(pid_t pid, int reportFd, const std::string &program, const std::string &cwd)
+void waitFor(pid_t pid)
 {
-    ChildReport report;
-    ssize_t got = 0;
-    do {
-        got = ::read(reportFd, &report, sizeof report);
-    } while (got < 0 && errno == EINTR);
-    if (got != static_cast<ssize_t>(sizeof report))
-        return {};
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    return failure(report, program, cwd);
+}
+
+// One try at starting the program, in a namespace or as our plain child. False when the
+// namespace could not be made (nothing runs then; `program.containment` says why).
+bool tryStart(ChildSetup setup, bool inNamespace, Program &program, const std::string &cwd)
+{
+    Fd reportRead, reportWrite;
+    if (!makePipe(reportRead, reportWrite)) {
+        program.error = std::string("command: cannot start: ") + std::strerror(errno);
+        return true;
+    }
+    setup.report = reportWrite.get();
+    setup.parent = getpid();
+    NamespaceInit init;
+    if (inNamespace) {
+        init = startInit(&setup, setup.report);
+        if (init.pid < 0) {
+            program.containment = "subreaper: " + namespaceFailure(0, init.error);
+            return false;
+        }
+    } else {
+        prepareSubreaper();
+        init.pid = ::fork();
+        if (init.pid == 0)
+            runChild(setup);
+        if (init.pid < 0) {
+            program.error = std::string("command: cannot fork: ") + std::strerror(errno);
+            return true;
+        }
+    }
+    reportWrite.reset();
+    const ChildReports reports = readReports(reportRead.get());
+    if (reports.failure.stage != 0) {
+        waitFor(init.pid);
+        if (reports.failure.stage == kNamespace) {
+            program.containment =
+                "subreaper: " + namespaceFailure(kNamespace, reports.failure.error);
+            return false;
+        }
+        program.error = failure(reports.failure, setup.argv[0], cwd);
+        return true;
+    }
+    program.pid = init.pid;
+    program.status = std::move(init.status);
+    if (inNamespace)
+        program.containment = reports.procError != 0 ? procNote(reports.procError) : kPidNamespace;
+    return true;
 }
 
 } // namespace
@@ -160,7 +135,7 @@ Program spawnProgram(const std::vector<std::string> &words, const std::string &c
 
     Program program;
     Fd devNull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-    Fd outWrite, errWrite, reportRead, reportWrite;
+    Fd outWrite, errWrite;
     if (tty) {
         if (!makePty(program.out, outWrite, program.error))
             return program;
@@ -168,7 +143,7 @@ Program spawnProgram(const std::vector<std::string> &words, const std::string &c
         program.error = std::string("command: cannot create pipes: ") + std::strerror(errno);
         return program;
     }
-    if (!devNull.valid() || !makePipe(reportRead, reportWrite)) {
+    if (!devNull.valid()) {
         program.error = std::string("command: cannot start: ") + std::strerror(errno);
         return program;
     }
@@ -177,20 +152,16 @@ Program spawnProgram(const std::vector<std::string> &words, const std::string &c
                            devNull.get(),
                            outWrite.get(),
                            tty ? outWrite.get() : errWrite.get(),
-                           reportWrite.get(),
+                           -1,
                            tty,
                            getpid()};
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        program.error = std::string("command: cannot fork: ") + std::strerror(errno);
-        return program;
-    }
-    if (pid == 0)
-        runChild(setup);
-    reportWrite.reset();
-    program.error = waitForExec(pid, reportRead.get(), words.front(), cwd);
-    if (program.error.empty())
-        program.pid = pid;
+    bool started = false;
+    if (const std::string off = namespacesDisabled(); !off.empty())
+        program.containment = "subreaper: " + off;
+    else
+        started = tryStart(setup, true, program, cwd);
+    if (!started)
+        tryStart(setup, false, program, cwd);
     if (tty)
         program.slave = std::move(outWrite);
     return program;

@@ -7,7 +7,9 @@
 //   foreground, as a shell's job control does it: `tty` names the pty, and programs that draw
 //   progress only in the foreground do so;
 // - with pipes, it has no controlling terminal at all: opening /dev/tty fails at once (ENXIO).
-// Its stdin is /dev/null either way. Main thread only.
+// Its stdin is /dev/null either way. It runs in a PID namespace of its own (pidns.h) unless
+// namespaces are not available or not wanted; then as our plain child, and the subreaper
+// (reaper.h) holds what it starts. Main thread only.
 
 #include "process/fd.h"
 
@@ -19,9 +21,14 @@ namespace longrun::worker {
 
 struct Program
 {
-    pid_t pid = -1; // also its session and process group
-    Fd out;         // the pty master, or stdout's pipe
-    Fd err;         // stderr's pipe; not valid with a pty
+    // The program, also its session and process group; in a namespace, the namespace's init.
+    pid_t pid = -1;
+    // In a namespace: readable once the program ended (pidns.h, NamespaceInit::status).
+    Fd status;
+    // "pid-namespace", "pid-namespace, host /proc (why)" or "subreaper: why".
+    std::string containment;
+    Fd out; // the pty master, or stdout's pipe
+    Fd err; // stderr's pipe; not valid with a pty
     // Our copy of the pty's slave, to close once the program has been reaped: held until then,
     // the program's own last close of its terminal (coreutils close stdout at exit) is not
     // the terminal's last close, which would end its session leader with SIGHUP.
