@@ -110,12 +110,13 @@ Pane {
                 text: qsTr("History off")
                 color: Theme.muted
                 font.italic: true
-                Accessible.name: qsTr("History off: %1").arg(TaskController.historyProblem)
+                Accessible.name: historyOff.text
+                Accessible.description: TaskController.historyProblem
                 HoverHandler {
                     id: historyOffHover
                 }
                 ToolTip.visible: historyOffHover.hovered
-                ToolTip.text: qsTr("Jobs of this session are not recorded: %1").arg(TaskController.historyProblem)
+                ToolTip.text: qsTr("Jobs of this session are not recorded.\n%1").arg(TaskController.historyProblem)
                 ToolTip.delay: 300
             }
             Button {

@@ -5,6 +5,7 @@
 
 #include "control/taskcontroller.h"
 
+#include <QtCore/QFile>
 #include <QtCore/QProcess>
 #include <QtCore/QSettings>
 #include <QtCore/QTemporaryDir>
@@ -47,6 +48,7 @@ private slots:
     void closeWithJobsAsksOnce();
     void interruptedJobsAreRequeued();
     void settingsComeBack();
+    void historyOffIsSaid();
 
 private:
     // A controller (with the history in `dataDir` when given) and Main.qml on it.
@@ -428,6 +430,32 @@ void tst_UiE2e::settingsComeBack()
     QCOMPARE(m_controller->timeoutSeconds(), 10.0);
     QCOMPARE(item(QStringLiteral("concurrencyBox"))->property("value").toInt(), concurrency);
     QCOMPARE(m_window->size(), size);
+}
+
+void tst_UiE2e::historyOffIsSaid()
+{
+    // A data folder that cannot be one (a plain file): the window works on without a history,
+    // the banner says why and the batch bar says "History off" for as long as it is.
+    QQuickItem *label = item(QStringLiteral("historyOffLabel"));
+    QVERIFY(label);
+    QVERIFY(!label->isVisible());
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString notAFolder = tmp.filePath(QStringLiteral("file"));
+    QFile file(notAFolder);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+
+    closeWindow();
+    openWindow(notAFolder);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->historyProblem().isEmpty(), kHangMs);
+    label = item(QStringLiteral("historyOffLabel"));
+    QTRY_VERIFY(label->isVisible());
+    QCOMPARE(label->property("text").toString(), QStringLiteral("History off"));
+    QVERIFY(item(QStringLiteral("errorBannerText"))
+                ->property("text")
+                .toString()
+                .contains(m_controller->historyProblem()));
 }
 
 QTEST_MAIN(tst_UiE2e)
