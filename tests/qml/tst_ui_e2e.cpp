@@ -49,6 +49,7 @@ private slots:
     void interruptedJobsAreRequeued();
     void settingsComeBack();
     void historyOffIsSaid();
+    void detailsSplitComesBack();
 
 private:
     // A controller (with the history in `dataDir` when given) and Main.qml on it.
@@ -456,6 +457,28 @@ void tst_UiE2e::historyOffIsSaid()
                 ->property("text")
                 .toString()
                 .contains(m_controller->historyProblem()));
+}
+
+void tst_UiE2e::detailsSplitComesBack()
+{
+    // The narrow layout: the details pane below the list. Its handle dragged up with the mouse
+    // makes the pane taller, and a new window has it as tall.
+    QVERIFY(!m_window->property("wide").toBool()); // the offscreen screen is 800 wide
+    QQuickItem *details = item(QStringLiteral("jobDetails"));
+    QVERIFY(details);
+    const qreal before = details->height();
+    const QPoint handle = details->mapToScene(QPointF(details->width() / 2, -2)).toPoint();
+    QTest::mousePress(m_window, Qt::LeftButton, {}, handle);
+    for (int dy = 10; dy <= 80; dy += 10)
+        QTest::mouseMove(m_window, handle - QPoint(0, dy));
+    QTest::mouseRelease(m_window, Qt::LeftButton, {}, handle - QPoint(0, 80));
+    QTRY_VERIFY(details->height() > before + 40);
+    const qreal dragged = details->height();
+
+    closeWindow();
+    openWindow();
+    details = item(QStringLiteral("jobDetails"));
+    QTRY_COMPARE(details->height(), dragged);
 }
 
 QTEST_MAIN(tst_UiE2e)
