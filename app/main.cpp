@@ -37,6 +37,8 @@ int runWindow(int argc, char **argv, const longrun::CliOptions &options)
 {
     QGuiApplication app(argc, argv);
     setNames();
+    // What the window remembers (WindowSettings.qml) goes to ~/.config/longrun/longrun.conf.
+    QCoreApplication::setOrganizationName(QStringLiteral("longrun"));
     QGuiApplication::setApplicationDisplayName(QStringLiteral("longrun"));
     QGuiApplication::setDesktopFileName(QStringLiteral("longrun"));
     // One style on purpose: Fusion looks the same everywhere, so screenshots and tests are stable.
@@ -66,6 +68,7 @@ int runWindow(int argc, char **argv, const longrun::CliOptions &options)
     QObject::connect(&controller, &longrun::TaskController::shutdownFinished, &app,
                      [] { QCoreApplication::exit(0); });
 
+    const int concurrency = controller.concurrency(); // as configureController() left it
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
     QObject::connect(
@@ -74,6 +77,9 @@ int runWindow(int argc, char **argv, const longrun::CliOptions &options)
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Longrun/Ui/Main.qml")));
     if (engine.rootObjects().isEmpty())
         return 1;
+    // The window restored the knobs it remembers; a --concurrency on the command line wins.
+    if (options.concurrency)
+        controller.setConcurrency(concurrency);
     return app.exec();
 }
 

@@ -103,6 +103,22 @@ Pane {
                 }
                 color: Theme.muted
             }
+            Label {
+                id: historyOff
+                objectName: "historyOffLabel"
+                visible: TaskController.historyProblem !== ""
+                text: qsTr("History off")
+                color: Theme.muted
+                font.italic: true
+                Accessible.name: historyOff.text
+                Accessible.description: TaskController.historyProblem
+                HoverHandler {
+                    id: historyOffHover
+                }
+                ToolTip.visible: historyOffHover.hovered
+                ToolTip.text: qsTr("Jobs of this session are not recorded.\n%1").arg(TaskController.historyProblem)
+                ToolTip.delay: 300
+            }
             Button {
                 id: cancelAllButton
                 objectName: "cancelAllButton"
@@ -165,7 +181,10 @@ Pane {
                     value: TaskController.concurrency
                     editable: true
                     width: 96
-                    onValueModified: TaskController.concurrency = concurrencyBox.value
+                    onValueModified: {
+                        TaskController.concurrency = concurrencyBox.value;
+                        WindowSettings.concurrency = TaskController.concurrency;
+                    }
                     Accessible.name: qsTr("Jobs to run at once")
                     ToolTip.visible: concurrencyBox.hovered
                     ToolTip.text: qsTr("How many jobs run at the same time (1 to %1)").arg(TaskController.maxConcurrency)
@@ -192,7 +211,10 @@ Pane {
                     validator: RegularExpressionValidator {
                         regularExpression: /\s*(none|\d{1,5}\s*s?)\s*/
                     }
-                    onValueModified: TaskController.timeoutSeconds = timeoutBox.value
+                    onValueModified: {
+                        TaskController.timeoutSeconds = timeoutBox.value;
+                        WindowSettings.timeoutSeconds = TaskController.timeoutSeconds;
+                    }
                     Accessible.name: qsTr("Timeout per job in seconds, 0 for none")
                     ToolTip.visible: timeoutBox.hovered
                     ToolTip.text: qsTr("A job running longer than this is stopped and marked timed out (paused time does not count)")
@@ -213,7 +235,10 @@ Pane {
                     value: TaskController.retries
                     editable: true
                     width: 80
-                    onValueModified: TaskController.retries = retriesBox.value
+                    onValueModified: {
+                        TaskController.retries = retriesBox.value;
+                        WindowSettings.retries = TaskController.retries;
+                    }
                     Accessible.name: qsTr("Automatic retries of a failed job")
                     ToolTip.visible: retriesBox.hovered
                     ToolTip.text: qsTr("Failed or timed-out jobs started from now on are tried again this many times")

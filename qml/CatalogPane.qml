@@ -58,14 +58,22 @@ Pane {
         id: jobsFileDialog
         title: qsTr("Open a jobs file")
         nameFilters: [qsTr("Jobs files (*.json)"), qsTr("All files (*)")]
-        onAccepted: TaskController.loadJobsFile(jobsFileDialog.selectedFile)
+        currentFolder: WindowSettings.lastFolder
+        onAccepted: {
+            WindowSettings.lastFolder = jobsFileDialog.currentFolder;
+            TaskController.loadJobsFile(jobsFileDialog.selectedFile);
+        }
     }
 
     FolderDialog {
         id: cwdDialog
         objectName: "cwdDialog"
         title: qsTr("Working folder of the command")
-        onAccepted: cwdField.text = TaskController.localPath(cwdDialog.selectedFolder)
+        currentFolder: WindowSettings.lastFolder
+        onAccepted: {
+            WindowSettings.lastFolder = cwdDialog.selectedFolder;
+            cwdField.text = TaskController.localPath(cwdDialog.selectedFolder);
+        }
     }
 
     ScrollView {

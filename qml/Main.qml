@@ -12,7 +12,8 @@ ApplicationWindow {
     readonly property bool wide: root.width >= 1100
 
     objectName: "mainWindow"
-    // As large as the design wants, but never larger than the screen it opens on.
+    // As large as the design wants (or as it was left, see onCompleted), but never larger than
+    // the screen it opens on.
     width: Math.min(1280, Screen.desktopAvailableWidth)
     height: Math.min(800, Screen.desktopAvailableHeight)
     minimumWidth: 760
@@ -39,6 +40,32 @@ ApplicationWindow {
     palette.light: Theme.shadeLight
     palette.dark: Theme.shadeDark
 
+    // The size is stored when the window goes (a window's width and height do not notify QML
+    // of every resize by the platform).
+    Component.onDestruction: {
+        if (root.width >= root.minimumWidth && root.height >= root.minimumHeight) {
+            WindowSettings.width = root.width;
+            WindowSettings.height = root.height;
+        }
+    }
+
+    // The size, the knobs and the details pane's split as they were left last time (a
+    // --concurrency given to main() is applied after this, and wins).
+    Component.onCompleted: {
+        if (WindowSettings.width > 0)
+            root.width = Math.min(WindowSettings.width, Screen.desktopAvailableWidth);
+        if (WindowSettings.height > 0)
+            root.height = Math.min(WindowSettings.height, Screen.desktopAvailableHeight);
+        if (WindowSettings.concurrency > 0)
+            TaskController.concurrency = Math.min(WindowSettings.concurrency, TaskController.maxConcurrency);
+        if (WindowSettings.timeoutSeconds >= 0)
+            TaskController.timeoutSeconds = WindowSettings.timeoutSeconds;
+        if (WindowSettings.retries >= 0)
+            TaskController.retries = WindowSettings.retries;
+        if (WindowSettings.detailsSplit !== undefined)
+            innerSplit.restoreState(WindowSettings.detailsSplit);
+    }
+
     // Closing with jobs alive asks once; with none it closes at once. While shutting down the
     // window stays (main() exits when the controller says every worker is gone).
     onClosing: (close) => {
@@ -64,6 +91,11 @@ ApplicationWindow {
             Layout.fillWidth: true
         }
 
+        InterruptedBanner {
+            id: interruptedBanner
+            Layout.fillWidth: true
+        }
+
         SplitView {
             id: outerSplit
             Layout.fillWidth: true
@@ -81,6 +113,10 @@ ApplicationWindow {
                 SplitView.fillWidth: true
                 SplitView.minimumWidth: 360
                 orientation: root.wide ? Qt.Horizontal : Qt.Vertical
+                onResizingChanged: {
+                    if (!innerSplit.resizing)
+                        WindowSettings.detailsSplit = innerSplit.saveState();
+                }
 
                 JobList {
                     id: jobList

@@ -39,7 +39,11 @@ ColumnLayout {
         id: pathDialog
         objectName: root.named ? "pathDialog_" + root.kind + "_" + root.name : ""
         title: qsTr("Choose the file for %1").arg(root.name)
-        onAccepted: textField.text = TaskController.localPath(pathDialog.selectedFile)
+        currentFolder: WindowSettings.lastFolder
+        onAccepted: {
+            WindowSettings.lastFolder = pathDialog.currentFolder;
+            textField.text = TaskController.localPath(pathDialog.selectedFile);
+        }
     }
 
     RowLayout {

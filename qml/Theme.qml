@@ -21,6 +21,10 @@ QtObject {
     readonly property color errorBackground: "#fcebea"
     readonly property color errorBorder: "#e7b3ae"
     readonly property color errorText: "#8f1d1d"
+    // A notice that asks for a decision, not an error (interrupted jobs of earlier runs).
+    readonly property color noticeBackground: "#fdf5df"
+    readonly property color noticeBorder: "#e8d49a"
+    readonly property color noticeText: "#5c4300"
     readonly property color plotLine: "#2f6fb0"
     readonly property color plotReference: "#c2571a"
     readonly property color plotGrid: "#e3e6ea"

@@ -3,6 +3,8 @@
 
 #include "control/taskcontroller.h"
 
+#include <QtCore/QSettings>
+#include <QtCore/QTemporaryDir>
 #include <QtQml/QQmlEngine>
 #include <QtQml/QQmlExtensionPlugin>
 #include <QtQuickControls2/QQuickStyle>
@@ -21,6 +23,9 @@ public slots:
     void applicationAvailable()
     {
         QQuickStyle::setStyle(QStringLiteral("Fusion"));
+        // What the window remembers (WindowSettings.qml) goes to a private, empty place.
+        QCoreApplication::setOrganizationName(QStringLiteral("longrun"));
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
         m_controller = std::make_unique<longrun::TaskController>();
         longrun::TaskController::setInstance(m_controller.get());
         m_controller->reloadCatalog();
@@ -40,6 +45,7 @@ public slots:
     }
 
 private:
+    QTemporaryDir m_settingsDir;
     std::unique_ptr<longrun::TaskController> m_controller;
 };
 

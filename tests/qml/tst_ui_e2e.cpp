@@ -1,9 +1,14 @@
 // End to end through the real window: Main.qml from the app's resources, a real TaskController
 // and real workers. Jobs are started and canceled (from their row and from the details pane) by
-// mouse clicks on the controls a person would use, found by objectName.
+// mouse clicks on the controls a person would use, found by objectName. What the window
+// remembers goes to a private settings folder, emptied before each test.
 
 #include "control/taskcontroller.h"
 
+#include <QtCore/QFile>
+#include <QtCore/QProcess>
+#include <QtCore/QSettings>
+#include <QtCore/QTemporaryDir>
 #include <QtQml/QQmlApplicationEngine>
 #include <QtQml/QQmlExtensionPlugin>
 #include <QtQuick/QQuickItem>
@@ -12,6 +17,7 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <csignal>
 #include <memory>
 
 Q_IMPORT_QML_PLUGIN(Longrun_BackendPlugin)
@@ -40,10 +46,20 @@ private slots:
     void pathFieldsHaveBrowse();
     void closeWithoutJobsClosesAtOnce();
     void closeWithJobsAsksOnce();
+    void interruptedJobsAreRequeued();
+    void settingsComeBack();
+    void historyOffIsSaid();
+    void detailsSplitComesBack();
 
 private:
+    // A controller (with the history in `dataDir` when given) and Main.qml on it.
+    void openWindow(const QString &dataDir = {});
+    void closeWindow();
     QQuickItem *item(const QString &objectName) const;
     void click(QQuickItem *target);
+    void clickUp(const QString &spinBoxName);
+
+    QTemporaryDir m_settingsDir;
 
     std::unique_ptr<TaskController> m_controller;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
@@ -53,12 +69,26 @@ private:
 void tst_UiE2e::initTestCase()
 {
     QQuickStyle::setStyle(QStringLiteral("Fusion"));
+    QVERIFY(m_settingsDir.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("longrun"));
+    QCoreApplication::setApplicationName(QStringLiteral("longrun"));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
 }
 
 void tst_UiE2e::init()
 {
+    QSettings().clear();
+    openWindow();
+}
+
+void tst_UiE2e::openWindow(const QString &dataDir)
+{
     m_controller = std::make_unique<TaskController>();
     TaskController::setInstance(m_controller.get());
+    if (!dataDir.isEmpty()) {
+        m_controller->setDataDirectory(dataDir);
+        m_controller->openHistory(QStringLiteral("window"));
+    }
     m_controller->reloadCatalog();
     m_engine = std::make_unique<QQmlApplicationEngine>();
     m_engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
@@ -72,6 +102,11 @@ void tst_UiE2e::init()
 }
 
 void tst_UiE2e::cleanup()
+{
+    closeWindow();
+}
+
+void tst_UiE2e::closeWindow()
 {
     m_controller->cancelAll();
     QTRY_VERIFY_WITH_TIMEOUT(!m_controller->hasActiveJobs(), kHangMs);
@@ -119,6 +154,15 @@ void tst_UiE2e::click(QQuickItem *target)
         target->mapToScene(QPointF(target->width() / 2, target->height() / 2)).toPoint();
     QVERIFY(QRect(QPoint(0, 0), m_window->size()).contains(centre));
     QTest::mouseClick(m_window, Qt::LeftButton, {}, centre);
+}
+
+void tst_UiE2e::clickUp(const QString &spinBoxName)
+{
+    QQuickItem *box = item(spinBoxName);
+    QVERIFY2(box, qPrintable(spinBoxName));
+    auto *up = qvariant_cast<QObject *>(box->property("up"));
+    QVERIFY(up);
+    click(qvariant_cast<QQuickItem *>(up->property("indicator")));
 }
 
 void tst_UiE2e::startThroughCatalogAndCancelOne()
@@ -306,6 +350,135 @@ void tst_UiE2e::closeWithJobsAsksOnce()
     QVERIFY(m_controller->shuttingDown());
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kHangMs);
     QVERIFY(!m_controller->hasActiveJobs());
+}
+
+void tst_UiE2e::interruptedJobsAreRequeued()
+{
+    // A history with two interrupted jobs: a real `longrun --headless`, killed with SIGKILL
+    // while both run.
+    QTemporaryDir data;
+    QVERIFY(data.isValid());
+    QProcess app;
+    app.start(qEnvironmentVariable("LONGRUN_APP"),
+              {QStringLiteral("--headless"), QStringLiteral("--json"),
+               QStringLiteral("--concurrency"), QStringLiteral("2"), QStringLiteral("--data-dir"),
+               data.path(), QStringLiteral("sleep:seconds=1"),
+               QStringLiteral("sleep:seconds=1.2")});
+    QVERIFY(app.waitForStarted(kHangMs));
+    QByteArray out;
+    const auto bothRunning = [&] {
+        out += app.readAllStandardOutput();
+        return out.count(R"("state":"running")") == 2;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(bothRunning(), kHangMs);
+    ::kill(static_cast<pid_t>(app.processId()), SIGKILL);
+    QVERIFY(app.waitForFinished(kHangMs));
+    QVERIFY2(!out.contains(R"("event":"finished")"), out.constData());
+
+    // The window of the next start offers them.
+    closeWindow();
+    openWindow(data.path());
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->interruptedCount(), 2, kHangMs);
+    QQuickItem *banner = item(QStringLiteral("interruptedBanner"));
+    QVERIFY(banner);
+    QTRY_VERIFY(banner->isVisible());
+    QCOMPARE(item(QStringLiteral("interruptedText"))->property("text").toString(),
+             QStringLiteral("2 jobs were interrupted when longrun last stopped"));
+    QQuickItem *requeue = item(QStringLiteral("requeueInterruptedButton"));
+    QVERIFY(requeue);
+    QCOMPARE(requeue->property("text").toString(), QStringLiteral("Requeue interrupted"));
+
+    QSignalSpy finished(m_controller.get(), &TaskController::jobFinished);
+    click(requeue);
+    QCOMPARE(m_controller->model()->rowCount(), 2);
+    QCOMPARE(m_controller->interruptedCount(), 0);
+    QTRY_VERIFY(!banner->isVisible());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, kHangMs);
+    QStringList params;
+    for (int r = 0; r < 2; ++r) {
+        const longrun::TaskRow &row = m_controller->model()->at(r);
+        QCOMPARE(row.state, State::Succeeded);
+        QCOMPARE(row.spec.kind, QStringLiteral("sleep"));
+        params << row.params;
+    }
+    params.sort();
+    QCOMPARE(params, (QStringList{QStringLiteral("seconds=1"), QStringLiteral("seconds=1.2")}));
+}
+
+void tst_UiE2e::settingsComeBack()
+{
+    // The knobs changed with the mouse and the window's size are back in a new window on a new
+    // controller; the defaults before, to be sure the values are not the defaults.
+    const int concurrency = m_controller->concurrency() + 2;
+    QVERIFY(m_controller->maxConcurrency() >= concurrency);
+    QCOMPARE(m_controller->retries(), 0);
+    QCOMPARE(m_controller->timeoutSeconds(), 0.0);
+    clickUp(QStringLiteral("concurrencyBox"));
+    clickUp(QStringLiteral("concurrencyBox"));
+    clickUp(QStringLiteral("retriesBox"));
+    clickUp(QStringLiteral("timeoutBox"));
+    QCOMPARE(m_controller->concurrency(), concurrency);
+    QCOMPARE(m_controller->retries(), 1);
+    QCOMPARE(m_controller->timeoutSeconds(), 10.0);
+    const QSize size(770, 550); // within the offscreen screen (800x600), above the minimum
+    m_window->resize(size);
+    QTRY_COMPARE(m_window->size(), size);
+
+    closeWindow();
+    openWindow();
+    QCOMPARE(m_controller->concurrency(), concurrency);
+    QCOMPARE(m_controller->retries(), 1);
+    QCOMPARE(m_controller->timeoutSeconds(), 10.0);
+    QCOMPARE(item(QStringLiteral("concurrencyBox"))->property("value").toInt(), concurrency);
+    QCOMPARE(m_window->size(), size);
+}
+
+void tst_UiE2e::historyOffIsSaid()
+{
+    // A data folder that cannot be one (a plain file): the window works on without a history,
+    // the banner says why and the batch bar says "History off" for as long as it is.
+    QQuickItem *label = item(QStringLiteral("historyOffLabel"));
+    QVERIFY(label);
+    QVERIFY(!label->isVisible());
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString notAFolder = tmp.filePath(QStringLiteral("file"));
+    QFile file(notAFolder);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+
+    closeWindow();
+    openWindow(notAFolder);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->historyProblem().isEmpty(), kHangMs);
+    label = item(QStringLiteral("historyOffLabel"));
+    QTRY_VERIFY(label->isVisible());
+    QCOMPARE(label->property("text").toString(), QStringLiteral("History off"));
+    QVERIFY(item(QStringLiteral("errorBannerText"))
+                ->property("text")
+                .toString()
+                .contains(m_controller->historyProblem()));
+}
+
+void tst_UiE2e::detailsSplitComesBack()
+{
+    // The narrow layout: the details pane below the list. Its handle dragged up with the mouse
+    // makes the pane taller, and a new window has it as tall.
+    QVERIFY(!m_window->property("wide").toBool()); // the offscreen screen is 800 wide
+    QQuickItem *details = item(QStringLiteral("jobDetails"));
+    QVERIFY(details);
+    const qreal before = details->height();
+    const QPoint handle = details->mapToScene(QPointF(details->width() / 2, -2)).toPoint();
+    QTest::mousePress(m_window, Qt::LeftButton, {}, handle);
+    for (int dy = 10; dy <= 80; dy += 10)
+        QTest::mouseMove(m_window, handle - QPoint(0, dy));
+    QTest::mouseRelease(m_window, Qt::LeftButton, {}, handle - QPoint(0, 80));
+    QTRY_VERIFY(details->height() > before + 40);
+    const qreal dragged = details->height();
+
+    closeWindow();
+    openWindow();
+    details = item(QStringLiteral("jobDetails"));
+    QTRY_COMPARE(details->height(), dragged);
 }
 
 QTEST_MAIN(tst_UiE2e)

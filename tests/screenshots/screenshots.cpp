@@ -9,6 +9,7 @@
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtCore/QSettings>
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QThread>
 #include <QtGui/QGuiApplication>
@@ -124,6 +125,11 @@ int main(int argc, char **argv)
 {
     QGuiApplication app(argc, argv);
     QGuiApplication::setApplicationName(QStringLiteral("longrun"));
+    QGuiApplication::setOrganizationName(QStringLiteral("longrun"));
+    // The window's remembered settings (WindowSettings.qml) from an empty private file, never
+    // the user's: every screenshot shows the defaults.
+    QTemporaryDir settingsDir;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
     QQuickStyle::setStyle(QStringLiteral("Fusion"));
 
     QCommandLineParser parser;
