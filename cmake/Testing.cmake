@@ -18,5 +18,5 @@ function(longrun_add_test name)
     set_tests_properties(${name} PROPERTIES
         TIMEOUT ${arg_TIMEOUT}
         LABELS "${arg_LABELS}"
-        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;LONGRUN_DATA_DIR=${CMAKE_BINARY_DIR}/tests/data;XDG_CONFIG_HOME=${CMAKE_BINARY_DIR}/tests/config;LONGRUN_WORKER=$<TARGET_FILE:longrun-worker>;LONGRUN_APP=$<TARGET_FILE:longrun>;LONGRUN_TEST_HELPERS=${CMAKE_BINARY_DIR}/tests;QT_QUICK_CONTROLS_STYLE=Fusion")
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;LONGRUN_DATA_DIR=${CMAKE_BINARY_DIR}/tests/data/${name};XDG_CONFIG_HOME=${CMAKE_BINARY_DIR}/tests/config;LONGRUN_WORKER=$<TARGET_FILE:longrun-worker>;LONGRUN_APP=$<TARGET_FILE:longrun>;LONGRUN_TEST_HELPERS=${CMAKE_BINARY_DIR}/tests;QT_QUICK_CONTROLS_STYLE=Fusion")
 endfunction()

@@ -226,14 +226,8 @@ void TaskController::openHistory(const QString &origin)
 {
     connect(&m_history, &HistoryStore::opened, this, &TaskController::onHistoryOpened,
             Qt::UniqueConnection);
-    connect(
-        &m_history, &HistoryStore::failed, this,
-        [this](const QString &message) {
-            m_historyProblem = message;
-            emit historyProblemChanged();
-            fail(message);
-        },
-        Qt::UniqueConnection);
+    connect(&m_history, &HistoryStore::failed, this, &TaskController::onHistoryFailed,
+            Qt::UniqueConnection);
     m_history.open(m_dataDir, origin);
 }
 
@@ -248,6 +242,13 @@ void TaskController::onHistoryOpened(qint64 runId, const QString &error, const Q
         return;
     }
     findInterrupted();
+}
+
+void TaskController::onHistoryFailed(const QString &message)
+{
+    m_historyProblem = message;
+    emit historyProblemChanged();
+    fail(message);
 }
 
 void TaskController::findInterrupted()

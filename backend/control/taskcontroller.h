@@ -231,6 +231,7 @@ private:
     // Ends a queued job that cannot start as Failed (stored, then shown).
     void failUnstarted(int id, Job &job, const QString &why);
     void onHistoryOpened(qint64 runId, const QString &error, const QStringList &notices);
+    void onHistoryFailed(const QString &message);
     void findInterrupted();
 
     TaskModel m_model;
