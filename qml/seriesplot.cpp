@@ -62,7 +62,8 @@ QSGGeometryNode *makeStripNode()
 
 // An antialiased polyline as triangles: per point four vertices across the line (transparent
 // edge, opaque core, opaque core, transparent edge), so the edges fade over one pixel without
-// relying on multisampling, which the window may not have.
+// relying on multisampling, which the window may not have. One piece: the vertex arithmetic
+// of a segment depends on its neighbours' on both sides.
 void fillPolyline(QSGGeometry *geometry, const QList<QPointF> &input, const QColor &color,
                   double width)
 {

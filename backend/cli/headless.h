@@ -1,5 +1,8 @@
 #pragma once
 
+// cli/: the headless front end (its own library, longrun_cli): the option table shared with the
+// window, the run, and its two reporters. Main thread; it may include all of the engine.
+//
 // The headless CLI: `longrun --headless [options] [JOB ...]`. The same TaskController and
 // TaskModel as the window, reported to a terminal (TextReporter) or as JSON lines for scripts
 // (JsonReporter). Runs on the main thread's event loop.

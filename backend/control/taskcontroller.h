@@ -1,5 +1,9 @@
 #pragma once
 
+// control/: the decisions, on the GUI thread. The top of the engine: it may include every
+// other folder of it (jobs, runner, models, store, system), and only the front ends (cli/, the
+// window) include it.
+//
 // TaskController: every decision about jobs, on the GUI thread. It owns the job pool (a member,
 // never QThreadPool::globalInstance()), the TaskModel, the catalog, the queue and the batch; it
 // starts, cancels, pauses, retries, times out and shuts down. JobRunners on the pool report back

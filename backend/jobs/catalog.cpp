@@ -1,5 +1,7 @@
 #include "jobs/catalog.h"
 
+#include "system/signalname.h"
+
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonArray>
@@ -368,13 +370,8 @@ std::optional<Catalog> loadCatalog(const WorkerLaunch &launch, QString *error, Q
         // How it ended, then the last lines it wrote on stderr, if any.
         const int code = process.exitCode();
         QString why = QStringLiteral("exited with code %1").arg(code);
-        if (process.exitStatus() == QProcess::CrashExit) {
-            const char *abbrev = ::sigabbrev_np(code);
-            why = abbrev ? QStringLiteral("killed by SIG%1 (%2)")
-                               .arg(QString::fromLatin1(abbrev),
-                                    QString::fromLocal8Bit(::strsignal(code)))
-                         : QStringLiteral("killed by signal %1").arg(code);
-        }
+        if (process.exitStatus() == QProcess::CrashExit)
+            why = QStringLiteral("killed by %1").arg(describeSignal(code));
         QStringList lines = QString::fromLocal8Bit(process.readAllStandardError())
                                 .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         if (lines.size() > 5)

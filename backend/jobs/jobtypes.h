@@ -1,5 +1,10 @@
 #pragma once
 
+// jobs/: what a job is, for every front end and thread: states, specs and results (here), what
+// a person may do in each state (actions.h), the catalog read from the worker (catalog.h), the
+// one spec builder (specbuilder.h) and the Start request (startrequest.h). Plain values, any
+// thread; includes only protocol/ and system/, never the runner, the models or the controller.
+//
 // Plain values shared by the engine's classes: job states and what a job is asked to do.
 // No QObject here; usable from any thread.
 

@@ -1,5 +1,8 @@
 #pragma once
 
+// models/: what the views show (TaskModel, TaskFilterModel, CatalogModel), on the GUI thread;
+// thin adapters that store and emit. They include jobs/ and system/, never runner/ or control/.
+//
 // TaskModel: one row per job, for the job list and the CLI. GUI thread only.
 //
 // The model stores and emits; TaskController decides. Every change to a row goes through one

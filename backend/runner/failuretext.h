@@ -3,6 +3,8 @@
 // The words of a failed attempt, in one place: how a worker's exit reads, and what of its
 // stderr is added to a failure the worker did not explain itself. Plain functions, any thread.
 
+#include "system/signalname.h"
+
 #include <QtCore/QString>
 
 #include <cstddef>
@@ -16,9 +18,6 @@ struct WorkerExit
     int code = 0;         // the exit code, or the signal of a crash
     bool clean = false;   // exited by itself with code 0
 };
-
-// "SIGSEGV (Segmentation fault)".
-[[nodiscard]] QString describeSignal(int signal);
 
 // Why a worker that sent neither a result nor an error failed, from how it ended and how many
 // bytes of a frame it left unfinished: "the worker was killed by SIGKILL (Killed)".

@@ -1,5 +1,9 @@
 #pragma once
 
+// runner/: one attempt of one job in one worker process, on a pool thread. It talks to the
+// controller only through JobControl (requests in) and the UpdateInbox (plain values out); it
+// includes jobs/ and system/, never the models or the controller, and never touches the model.
+//
 // JobRunner runs one attempt of one job on a pool thread, and owns the attempt's whole life: it
 // starts the worker (WorkerSession, through a LocalLauncher), sends the Start request, reads
 // the worker's frames (FrameTranslator), posts plain values back through the UpdateInbox

@@ -1,5 +1,9 @@
 #pragma once
 
+// system/: what the engine needs from the operating system and Qt, for every other folder of
+// it: signals as Qt signals, signal names, file descriptor limits, the background pool, the
+// cross-thread inbox. It includes nothing else of longrun.
+
 class QThreadPool;
 
 namespace longrun {

@@ -11,6 +11,7 @@ using namespace protocol;
 
 namespace {
 
+// One table, kind after kind: it reads best whole (it is data, not steps).
 std::vector<KindSpec> makeCatalog()
 {
     std::vector<KindSpec> kinds;

@@ -1466,6 +1466,10 @@ void tst_Worker::commandNoticesExitAtOnce()
 {
     QFETCH(bool, tty);
     QFETCH(bool, pidfd);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // An instrumented worker takes longer than the poll tick this test tells apart.
+    QSKIP("a timing comparison says nothing under a sanitizer");
+#endif
 
     QList<double> job;
     QList<double> direct;

@@ -37,6 +37,20 @@ protocol::Error failure(const char *what, const std::string &path, int error)
                            + "': " + std::strerror(error)};
 }
 
+std::string hexDigest(EVP_MD_CTX *context)
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(context, digest, &length);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string text;
+    for (unsigned int i = 0; i < length; ++i) {
+        text.push_back(hex[digest[i] >> 4]);
+        text.push_back(hex[digest[i] & 0xf]);
+    }
+    return text;
+}
+
 bool sameTime(const timespec &a, const timespec &b)
 {
     return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
@@ -123,15 +137,7 @@ Outcome runChecksum(const Args &args, Job &job)
         return protocol::Error{"checksum: the file '" + path + "' changed while it was read ("
                                + change + "); run the job again once the file is still"};
 
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int digestLength = 0;
-    EVP_DigestFinal_ex(context.get(), digest, &digestLength);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string sha;
-    for (unsigned int i = 0; i < digestLength; ++i) {
-        sha.push_back(hex[digest[i] >> 4]);
-        sha.push_back(hex[digest[i] & 0xf]);
-    }
+    const std::string sha = hexDigest(context.get());
     job.progress(1.0, formatBytes(bytes) + " of " + formatBytes(bytes));
 
     protocol::Result result;

@@ -56,6 +56,26 @@ bool inKnownInterior(double x, double y)
     return (x + 1.0) * (x + 1.0) + y * y <= 0.0625;
 }
 
+// Iterations before z escapes (`iterations` when it never does), and |z|^2 then.
+std::int64_t escapeCount(double cx, double cy, std::int64_t iterations, double *r2)
+{
+    // Escape radius 16 instead of 2: the smooth count is then accurate enough to show no bands.
+    constexpr double kBailout = 256.0;
+    double zx = 0.0;
+    double zy = 0.0;
+    std::int64_t n = 0;
+    for (; n < iterations; ++n) {
+        const double x2 = zx * zx;
+        const double y2 = zy * zy;
+        *r2 = x2 + y2;
+        if (*r2 > kBailout)
+            break;
+        zy = 2.0 * zx * zy + cy;
+        zx = x2 - y2 + cx;
+    }
+    return n;
+}
+
 } // namespace
 
 Outcome runMandelbrot(const Args &args, Job &job)
@@ -74,8 +94,6 @@ Outcome runMandelbrot(const Args &args, Job &job)
     result.image.rgb.assign(std::size_t{width} * height * 3, 0);
     const double dx = (region.xmax - region.xmin) / width;
     const double dy = (region.ymax - region.ymin) / height;
-    // Escape radius 16 instead of 2: the smooth count is then accurate enough to show no bands.
-    constexpr double kBailout = 256.0;
     std::int64_t inside = 0;
 
     for (std::uint32_t py = 0; py < height; ++py) {
@@ -89,19 +107,8 @@ Outcome runMandelbrot(const Args &args, Job &job)
                 ++inside;
                 continue;
             }
-            double zx = 0.0;
-            double zy = 0.0;
             double r2 = 0.0;
-            std::int64_t n = 0;
-            for (; n < iterations; ++n) {
-                const double x2 = zx * zx;
-                const double y2 = zy * zy;
-                r2 = x2 + y2;
-                if (r2 > kBailout)
-                    break;
-                zy = 2.0 * zx * zy + cy;
-                zx = x2 - y2 + cx;
-            }
+            const std::int64_t n = escapeCount(cx, cy, iterations, &r2);
             if (n >= iterations) {
                 ++inside;
                 continue;
