@@ -2,6 +2,7 @@
 
 // An owned file descriptor, closed when replaced or destroyed. Main thread only.
 
+#include <fcntl.h>
 #include <unistd.h>
 #include <utility>
 
@@ -38,5 +39,16 @@ public:
 private:
     int m_fd = -1;
 };
+
+// A pipe, both ends close-on-exec; false (errno set) when the system has no descriptors left.
+inline bool makePipe(Fd &readEnd, Fd &writeEnd)
+{
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        return false;
+    readEnd = Fd(fds[0]);
+    writeEnd = Fd(fds[1]);
+    return true;
+}
 
 } // namespace longrun::worker

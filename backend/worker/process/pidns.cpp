@@ -183,16 +183,6 @@ int closeAllBut(int devNull, int status)
     reapAll(program, status);
 }
 
-bool makePipe(Fd &readEnd, Fd &writeEnd)
-{
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
-        return false;
-    readEnd = Fd(fds[0]);
-    writeEnd = Fd(fds[1]);
-    return true;
-}
-
 // The worker's end of the lifeline: held for the worker's life (it runs one job), so that an
 // init never mistakes a closed copy for the worker's death.
 Fd &lifelineWriteEnd()

@@ -48,16 +48,6 @@ bool makePty(Fd &master, Fd &slave, std::string &error)
     return true;
 }
 
-bool makePipe(Fd &readEnd, Fd &writeEnd)
-{
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
-        return false;
-    readEnd = Fd(fds[0]);
-    writeEnd = Fd(fds[1]);
-    return true;
-}
-
 std::string failure(const ChildReport &report, const std::string &program, const std::string &cwd)
 {
     const char *why = std::strerror(report.error);
