@@ -32,6 +32,7 @@
 #include <fcntl.h>
 #include <functional>
 #include <grp.h>
+#include <limits>
 #include <numbers>
 #include <optional>
 #include <random>
@@ -1297,12 +1298,6 @@ int zombieChildren(pid_t parent)
     return zombies;
 }
 
-double median(QList<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values.isEmpty() ? 0.0 : values.at(values.size() / 2);
-}
-
 } // namespace
 
 void tst_Worker::commandTerminal_data()
@@ -1425,28 +1420,34 @@ void tst_Worker::commandCancelUnderFlood()
     QFETCH(bool, tty);
     QFETCH(bool, closeStdin);
 
-    Worker worker;
-    QVERIFY(worker.start("command", commandParams(tty, argv)));
-    QVERIFY(worker.pumpUntil([&] { return !worker.messages().empty(); }, 5000));
-    worker.pumpUntil([] { return false; }, 300);
-    QElapsedTimer timer;
-    timer.start();
-    if (closeStdin)
-        worker.closeStdin();
-    else
-        worker.send(Cancel{});
-    QVERIFY(worker.pumpUntil([&] { return worker.error().has_value(); }, 5000));
-    const qint64 latency = timer.nsecsElapsed();
-    QVERIFY(worker.waitForExit(5000));
-    qInfo("canceled under a flood in %.2f ms", double(latency) / 1e6);
-    QVERIFY(worker.wellFormed());
-    QCOMPARE(worker.errorText(), QStringLiteral("canceled"));
-    QCOMPARE(worker.exitCode(), 1);
+    // The best of three tries: a load spike on a shared machine only ever makes one slower, and
+    // the unbounded read loop made every one slow.
+    qint64 best = std::numeric_limits<qint64>::max();
+    for (int attempt = 0; attempt < 3 && best >= 100'000'000; ++attempt) {
+        Worker worker;
+        QVERIFY(worker.start("command", commandParams(tty, argv)));
+        QVERIFY(worker.pumpUntil([&] { return !worker.messages().empty(); }, 5000));
+        worker.pumpUntil([] { return false; }, 300);
+        QElapsedTimer timer;
+        timer.start();
+        if (closeStdin)
+            worker.closeStdin();
+        else
+            worker.send(Cancel{});
+        QVERIFY(worker.pumpUntil([&] { return worker.error().has_value(); }, 5000));
+        const qint64 latency = timer.nsecsElapsed();
+        QVERIFY(worker.waitForExit(5000));
+        qInfo("canceled under a flood in %.2f ms", double(latency) / 1e6);
+        QVERIFY(worker.wellFormed());
+        QCOMPARE(worker.errorText(), QStringLiteral("canceled"));
+        QCOMPARE(worker.exitCode(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(longrun::test::descendantsOf(worker.pid()).isEmpty(), 2000);
+        best = std::min(best, latency);
+    }
     // The worker sees it within 50 ms (about 10 ms measured here, 110 to 300 ms when its read
     // loop was unbounded); the bound is loose for a busy 2-core machine, and far below the 1 s
     // after which the stdin guard ends a deaf worker without a word.
-    QVERIFY2(latency < 100'000'000, qPrintable(QString::number(double(latency) / 1e6)));
-    QTRY_VERIFY_WITH_TIMEOUT(longrun::test::descendantsOf(worker.pid()).isEmpty(), 2000);
+    QVERIFY2(best < 100'000'000, qPrintable(QString::number(double(best) / 1e6)));
 }
 
 void tst_Worker::commandNoticesExitAtOnce_data()
@@ -1495,10 +1496,11 @@ void tst_Worker::commandNoticesExitAtOnce()
     }
     qInfo() << "Start to Result of `true`, ms:" << job;
     qInfo() << "QProcess running `true`, ms:" << direct;
-    // About 1.5 ms more on a quiet machine, 10 ms more with a load of 10 on its 2 cores; 20 ms
-    // more (with pipes) when the exit waited for the poll's timeout.
-    const double extra = median(job) - median(direct);
-    QVERIFY2(extra < 15.0, qPrintable(QString::number(extra)));
+    // The fastest of 21: load only ever adds. About 1 ms more than QProcess here; at least 18 ms
+    // more when the exit waited for the poll's 20 ms timeout (`true` prints nothing to wake it).
+    const double extra =
+        *std::min_element(job.begin(), job.end()) - *std::min_element(direct.begin(), direct.end());
+    QVERIFY2(extra < 10.0, qPrintable(QString::number(extra)));
 }
 
 void tst_Worker::commandReapsAdoptedChildren_data()
