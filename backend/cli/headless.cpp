@@ -226,10 +226,7 @@ std::optional<QList<JobSpec>> collectJobs(const CliOptions &options, const Catal
         const std::optional<JobSpec> spec = parseJobArgument(argument, catalog, error);
         if (!spec) {
             // A JOB too large to send may be megabytes: name it by its start.
-            constexpr qsizetype kShown = 80;
-            const QString shown =
-                argument.size() > kShown ? argument.left(kShown) + QChar(0x2026) : argument;
-            *error = QStringLiteral("job '%1': %2").arg(shown, *error);
+            *error = QStringLiteral("job '%1': %2").arg(cutText(argument, 81), *error);
             return std::nullopt;
         }
         specs << *spec;

@@ -11,9 +11,7 @@ namespace {
 QString clip(QString text, qsizetype width)
 {
     text.replace(QLatin1Char('\n'), QStringLiteral(" | "));
-    if (text.size() > width)
-        text = text.left(width - 1) + QChar(0x2026);
-    return text;
+    return cutText(text, width);
 }
 
 QString signalWords(int signal)

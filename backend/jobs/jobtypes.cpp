@@ -2,6 +2,8 @@
 
 #include <QtCore/QRegularExpression>
 
+#include <algorithm>
+
 namespace longrun {
 
 void halveDensity(QList<QPointF> &points)
@@ -56,6 +58,16 @@ QString stateKey(State s)
         return QStringLiteral("timed_out");
     }
     return {};
+}
+
+QString cutText(const QString &text, qsizetype maxChars)
+{
+    if (text.size() <= maxChars)
+        return text;
+    qsizetype keep = std::max<qsizetype>(0, maxChars - 1);
+    if (keep > 0 && text.at(keep - 1).isHighSurrogate())
+        --keep;
+    return text.left(keep) + QChar(0x2026);
 }
 
 QString shellQuote(QString word)

@@ -72,6 +72,10 @@ struct JobSpec
     friend bool operator==(const JobSpec &, const JobSpec &) = default;
 };
 
+// At most `maxChars` UTF-16 units of `text`, the last of them "…" when it was cut; never cuts a
+// surrogate pair in two (an emoji stays whole or goes whole).
+[[nodiscard]] QString cutText(const QString &text, qsizetype maxChars);
+
 // Quotes a word so that splitCommandLine() (and a POSIX shell) gives it back unchanged.
 [[nodiscard]] QString shellQuote(QString word);
 
