@@ -33,13 +33,13 @@ void HistoryStore::open(const QString &dataDir, const QString &origin)
     m_writer = new StoreWriter;
     m_inbox = std::make_shared<StoreInbox>(m_writer, "drain");
     m_writer->setInbox(m_inbox);
+    m_writer->setOpenRequest(dataDir, origin);
     m_writer->moveToThread(&m_thread);
     connect(m_writer, &StoreWriter::opened, this, &HistoryStore::onOpened);
-    connect(m_writer, &StoreWriter::committedUpTo, this, &HistoryStore::onCommitted);
+    connect(m_writer, &StoreWriter::committed, this, &HistoryStore::onCommitted);
     connect(m_writer, &StoreWriter::failed, this, &HistoryStore::onFailed);
     m_thread.start();
-    QMetaObject::invokeMethod(m_writer, "open", Qt::QueuedConnection, Q_ARG(QString, dataDir),
-                              Q_ARG(QString, origin));
+    QMetaObject::invokeMethod(m_writer, "open", Qt::QueuedConnection);
 }
 
 bool HistoryStore::openAndWait(const QString &dataDir, const QString &origin)
@@ -83,16 +83,17 @@ bool HistoryStore::flush(int timeoutMs)
     return m_lastCommitted >= m_lastPosted;
 }
 
-void HistoryStore::onOpened(qint64 runId, const QString &error, const QStringList &notices)
+void HistoryStore::onOpened()
 {
-    m_runId = runId;
-    m_on = runId > 0;
-    emit opened(runId, error, notices);
+    const StoreWriter::Report report = m_writer->report();
+    m_runId = report.runId;
+    m_on = report.runId > 0;
+    emit opened(report.runId, report.error, report.notices);
 }
 
-void HistoryStore::onCommitted(quint64 last)
+void HistoryStore::onCommitted()
 {
-    m_lastCommitted = std::max(m_lastCommitted, last);
+    m_lastCommitted = std::max(m_lastCommitted, m_writer->report().committed);
     // `then` may record more (a retry queues its next attempt): take each before running it.
     while (!m_waiting.empty() && m_waiting.front().first <= m_lastCommitted) {
         std::function<void()> then = std::move(m_waiting.front().second);
@@ -102,10 +103,10 @@ void HistoryStore::onCommitted(quint64 last)
     emit committed();
 }
 
-void HistoryStore::onFailed(const QString &message)
+void HistoryStore::onFailed()
 {
     m_on = false;
-    emit failed(message);
+    emit failed(m_writer->report().failure);
 }
 
 } // namespace longrun

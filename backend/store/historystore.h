@@ -60,9 +60,9 @@ Q_SIGNALS:
     void committed();
 
 private:
-    void onOpened(qint64 runId, const QString &error, const QStringList &notices);
-    void onCommitted(quint64 last);
-    void onFailed(const QString &message);
+    void onOpened();
+    void onCommitted();
+    void onFailed();
 
     QThread m_thread;
     std::shared_ptr<StoreInbox> m_inbox;

@@ -70,22 +70,32 @@ StoreWriter::~StoreWriter()
     close();
 }
 
-void StoreWriter::open(const QString &dataDir, const QString &origin)
+StoreWriter::Report StoreWriter::report() const
+{
+    QMutexLocker lock(&m_reportMutex);
+    return m_report;
+}
+
+void StoreWriter::open()
 {
     QStringList notices;
     QString error;
-    const std::optional<QString> dir = prepareDataDirectory(dataDir, &error);
+    const std::optional<QString> dir = prepareDataDirectory(m_dataDir, &error);
     const bool ok =
         dir && openDatabase(QDir(*dir).filePath(QStringLiteral("history.db")), &notices, &error)
-        && beginRun(origin, &error);
-    if (!ok) {
+        && beginRun(m_origin, &error);
+    if (!ok)
         close();
-        emit opened(0, QStringLiteral("history is off: %1").arg(error), notices);
-        return;
+    else
+        recoverInterrupted(&notices);
+    m_off = !ok;
+    {
+        QMutexLocker lock(&m_reportMutex);
+        m_report.runId = ok ? m_runId : 0;
+        m_report.error = ok ? QString() : QStringLiteral("history is off: %1").arg(error);
+        m_report.notices = notices;
     }
-    recoverInterrupted(&notices);
-    m_off = false;
-    emit opened(m_runId, {}, notices);
+    emit opened();
 }
 
 bool StoreWriter::openDatabase(const QString &path, QStringList *notices, QString *error)
@@ -211,7 +221,11 @@ void StoreWriter::drain()
         if (!write(events, &error))
             turnOff(QStringLiteral("history is off: cannot write to '%1': %2").arg(m_path, error));
     }
-    emit committedUpTo(last);
+    {
+        QMutexLocker lock(&m_reportMutex);
+        m_report.committed = last;
+    }
+    emit committed();
 }
 
 bool StoreWriter::write(const QList<StoreEvent> &events, QString *error)
@@ -264,7 +278,11 @@ bool StoreWriter::writeOne(const StoreEvent &event, QString *error)
 void StoreWriter::turnOff(const QString &message)
 {
     m_off = true;
-    emit failed(message);
+    {
+        QMutexLocker lock(&m_reportMutex);
+        m_report.failure = message;
+    }
+    emit failed();
 }
 
 void StoreWriter::close()

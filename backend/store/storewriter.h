@@ -11,6 +11,7 @@
 #include "store/storeevent.h"
 #include "system/inbox.h"
 
+#include <QtCore/QMutex>
 #include <QtCore/QObject>
 #include <QtCore/QStringList>
 
@@ -31,21 +32,42 @@ public:
     StoreWriter(const StoreWriter &) = delete;
     StoreWriter &operator=(const StoreWriter &) = delete;
 
-    // Before the writer moves to its thread.
-    void setInbox(std::shared_ptr<StoreInbox> inbox) { m_inbox = std::move(inbox); }
+    // What the writer tells HistoryStore: read with report() when a signal below arrives.
+    // Nothing crosses the threads as a signal's or a call's argument (Qt copies those inside
+    // libQt6Core, where ThreadSanitizer cannot see the event queue's lock); this does, under a
+    // mutex TSan sees.
+    struct Report
+    {
+        qint64 runId = 0;      // 0 while (or when) the history is off
+        QString error;         // why open() failed
+        QStringList notices;   // what open() found: interrupted runs, a damaged file
+        quint64 committed = 0; // every event numbered up to this is on disk (or dropped)
+        QString failure;       // why a write turned the history off
+    };
 
-    // Store thread, queued from HistoryStore.
-    Q_INVOKABLE void open(const QString &dataDir, const QString &origin);
+    // Before the writer moves to its thread (the thread's start orders them for TSan too).
+    void setInbox(std::shared_ptr<StoreInbox> inbox) { m_inbox = std::move(inbox); }
+    void setOpenRequest(const QString &dataDir, const QString &origin)
+    {
+        m_dataDir = dataDir;
+        m_origin = origin;
+    }
+    // Any thread.
+    [[nodiscard]] Report report() const;
+
+    // Store thread, queued (by name, with no arguments) from HistoryStore.
+    Q_INVOKABLE void open();
     Q_INVOKABLE void drain();
     Q_INVOKABLE void close();
 
 Q_SIGNALS:
-    // Once, after open(): the run's id (0 when the history is off) and what to tell the user.
-    void opened(qint64 runId, const QString &error, const QStringList &notices);
-    // Every event numbered up to `last` is committed (or dropped because the history is off).
-    void committedUpTo(quint64 last);
-    // Once, when a write failed and the history went off.
-    void failed(const QString &message);
+    // Once, after open(): report() has the run's id (0 when the history is off), the error and
+    // the notices.
+    void opened();
+    // report().committed went up.
+    void committed();
+    // Once, when a write failed and the history went off: report().failure says why.
+    void failed();
 
 private:
     bool openDatabase(const QString &path, QStringList *notices, QString *error);
@@ -63,6 +85,10 @@ private:
     qint64 m_runId = 0;
     bool m_off = true;
     std::unique_ptr<Statements> m_sql;
+    QString m_dataDir;
+    QString m_origin;
+    mutable QMutex m_reportMutex;
+    Report m_report;
     QHash<int, qint64> m_jobRows; // seq -> jobs.id of this run
 };
 
