@@ -66,7 +66,8 @@ private:
 
     QThread m_thread;
     std::shared_ptr<StoreInbox> m_inbox;
-    StoreWriter *m_writer = nullptr; // lives on m_thread, deleted there
+    StoreWriter *m_writer = nullptr; // lives on m_thread, deleted there; not touched once started
+    std::shared_ptr<StoreWriter::Reports> m_reports;
     std::deque<std::pair<quint64, std::function<void()>>> m_waiting;
     quint64 m_lastPosted = 0;
     quint64 m_lastCommitted = 0;

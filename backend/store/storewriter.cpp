@@ -70,12 +70,6 @@ StoreWriter::~StoreWriter()
     close();
 }
 
-StoreWriter::Report StoreWriter::report() const
-{
-    QMutexLocker lock(&m_reportMutex);
-    return m_report;
-}
-
 void StoreWriter::open()
 {
     QStringList notices;
@@ -89,12 +83,11 @@ void StoreWriter::open()
     else
         recoverInterrupted(&notices);
     m_off = !ok;
-    {
-        QMutexLocker lock(&m_reportMutex);
-        m_report.runId = ok ? m_runId : 0;
-        m_report.error = ok ? QString() : QStringLiteral("history is off: %1").arg(error);
-        m_report.notices = notices;
-    }
+    m_reports->change([&](Report &report) {
+        report.runId = ok ? m_runId : 0;
+        report.error = ok ? QString() : QStringLiteral("history is off: %1").arg(error);
+        report.notices = notices;
+    });
     emit opened();
 }
 
@@ -221,10 +214,7 @@ void StoreWriter::drain()
         if (!write(events, &error))
             turnOff(QStringLiteral("history is off: cannot write to '%1': %2").arg(m_path, error));
     }
-    {
-        QMutexLocker lock(&m_reportMutex);
-        m_report.committed = last;
-    }
+    m_reports->change([last](Report &report) { report.committed = last; });
     emit committed();
 }
 
@@ -278,10 +268,7 @@ bool StoreWriter::writeOne(const StoreEvent &event, QString *error)
 void StoreWriter::turnOff(const QString &message)
 {
     m_off = true;
-    {
-        QMutexLocker lock(&m_reportMutex);
-        m_report.failure = message;
-    }
+    m_reports->change([&message](Report &report) { report.failure = message; });
     emit failed();
 }
 

@@ -52,8 +52,28 @@ public:
         m_dataDir = dataDir;
         m_origin = origin;
     }
-    // Any thread.
-    [[nodiscard]] Report report() const;
+    // What the writer reports, shared with HistoryStore: the writer is deleted on its own
+    // thread, and this outlives it for whoever reads last. Any thread.
+    class Reports final
+    {
+    public:
+        [[nodiscard]] Report read() const
+        {
+            QMutexLocker lock(&m_mutex);
+            return m_report;
+        }
+        template<class Change>
+        void change(Change change)
+        {
+            QMutexLocker lock(&m_mutex);
+            change(m_report);
+        }
+
+    private:
+        mutable QMutex m_mutex;
+        Report m_report;
+    };
+    [[nodiscard]] std::shared_ptr<Reports> reports() const { return m_reports; }
 
     // Store thread, queued (by name, with no arguments) from HistoryStore.
     Q_INVOKABLE void open();
@@ -87,8 +107,7 @@ private:
     std::unique_ptr<Statements> m_sql;
     QString m_dataDir;
     QString m_origin;
-    mutable QMutex m_reportMutex;
-    Report m_report;
+    std::shared_ptr<Reports> m_reports = std::make_shared<Reports>();
     QHash<int, qint64> m_jobRows; // seq -> jobs.id of this run
 };
 
