@@ -291,6 +291,22 @@ private:
     qint64 m_stderrSize = 0;
 };
 
+// A worker whose parent is a shell that exits after `seconds`, while the worker keeps an open
+// stdin (fd 3, the test's pipe): only PR_SET_PDEATHSIG can tell it. Returns its pid, 0 if none.
+pid_t startWorkerUnderShell(QProcess &shell, const char *seconds)
+{
+    QProcessEnvironment env = workerEnvironment();
+    env.insert("W", workerPath());
+    shell.setProcessEnvironment(env);
+    shell.start("sh", {"-c", QStringLiteral("exec 3<&0; \"$W\" <&3 >/dev/null & echo $!; sleep %1")
+                                 .arg(QLatin1String(seconds))});
+    if (!shell.waitForReadyRead(5000))
+        return 0;
+    bool ok = false;
+    const auto pid = static_cast<pid_t>(shell.readLine().trimmed().toInt(&ok));
+    return ok ? pid : 0;
+}
+
 } // namespace
 
 class tst_Worker : public QObject
@@ -992,14 +1008,8 @@ void tst_Worker::parentDeathKillsWorker()
     // The worker's parent (a shell) dies while the worker still has an open stdin (fd 3, the
     // test's pipe): only PR_SET_PDEATHSIG can tell it.
     QProcess shell;
-    QProcessEnvironment env = workerEnvironment();
-    env.insert("W", workerPath());
-    shell.setProcessEnvironment(env);
-    shell.start("sh", {"-c", "exec 3<&0; \"$W\" <&3 >/dev/null & echo $!; sleep 0.3"});
-    QVERIFY(shell.waitForReadyRead(5000));
-    bool ok = false;
-    const auto pid = static_cast<pid_t>(shell.readLine().trimmed().toInt(&ok));
-    QVERIFY(ok && pid > 0);
+    const pid_t pid = startWorkerUnderShell(shell, "0.3");
+    QVERIFY(pid > 0);
     QVERIFY(QFile::exists(QStringLiteral("/proc/%1").arg(pid)));
     QVERIFY(shell.waitForFinished(5000));
     QElapsedTimer timer;
@@ -1628,14 +1638,8 @@ void tst_Worker::commandPauseStopsProgram()
 void tst_Worker::commandParentDeathEndsProgram()
 {
     QProcess shell;
-    QProcessEnvironment env = workerEnvironment();
-    env.insert("W", workerPath());
-    shell.setProcessEnvironment(env);
-    shell.start("sh", {"-c", "exec 3<&0; \"$W\" <&3 >/dev/null & echo $!; sleep 1.5"});
-    QVERIFY(shell.waitForReadyRead(5000));
-    bool ok = false;
-    const auto pid = static_cast<pid_t>(shell.readLine().trimmed().toInt(&ok));
-    QVERIFY(ok && pid > 0);
+    const pid_t pid = startWorkerUnderShell(shell, "1.5");
+    QVERIFY(pid > 0);
     const std::string frame = encodeFrame(ParentMessage{
         Start{"command", commandParams(false, {"sh", "-c", "sleep 300 & sleep 300 & wait"})}});
     shell.write(frame.data(), static_cast<qint64>(frame.size()));
