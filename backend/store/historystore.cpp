@@ -7,6 +7,78 @@
 
 namespace longrun {
 
+namespace {
+
+// The event's texts as blocks of its own. Qt's implicitly shared strings may cross threads, but
+// the writer hands them to QVariant and QSqlQuery, which drop them inside libQt6Core, where
+// ThreadSanitizer cannot see the reference count: a block the GUI thread still shares (a row's
+// error, a spec) would be freed by the store thread in what looks to it like a race. A copy
+// costs little: texts are short (an error is cut, a result is a few values).
+QString own(const QString &text)
+{
+    return text.isNull() ? QString() : QString(text.constData(), text.size());
+}
+
+QStringList own(const QStringList &texts)
+{
+    QStringList copy;
+    copy.reserve(texts.size());
+    for (const QString &text : texts)
+        copy.append(own(text));
+    return copy;
+}
+
+QVariant own(const QVariant &value);
+
+QVariantMap own(const QVariantMap &map)
+{
+    QVariantMap copy;
+    for (auto it = map.cbegin(); it != map.cend(); ++it)
+        copy.insert(own(it.key()), own(it.value()));
+    return copy;
+}
+
+QVariant own(const QVariant &value)
+{
+    switch (value.typeId()) {
+    case QMetaType::QString:
+        return own(value.toString());
+    case QMetaType::QStringList:
+        return own(value.toStringList());
+    case QMetaType::QByteArray: {
+        const QByteArray bytes = value.toByteArray();
+        return QByteArray(bytes.constData(), bytes.size());
+    }
+    case QMetaType::QVariantList: {
+        QVariantList copy;
+        for (const QVariant &item : value.toList())
+            copy.append(own(item));
+        return copy;
+    }
+    case QMetaType::QVariantMap:
+        return own(value.toMap());
+    default:
+        return value; // numbers and the like: held in the variant itself
+    }
+}
+
+StoreEvent own(StoreEvent event)
+{
+    event.spec.kind = own(event.spec.kind);
+    for (JobParam &param : event.spec.params) {
+        param.key = own(param.key);
+        param.values = own(param.values);
+    }
+    event.error = own(event.error);
+    event.stderrTail = own(event.stderrTail);
+    event.summary = own(event.summary);
+    event.values = own(event.values);
+    event.imagePath = own(event.imagePath);
+    return event;
+}
+
+} // namespace
+
 HistoryStore::HistoryStore(QObject *parent)
     : QObject(parent)
 {
@@ -35,9 +107,7 @@ void HistoryStore::open(const QString &dataDir, const QString &origin)
     m_writer->setOpenRequest(dataDir, origin);
     m_reports = m_writer->reports();
     m_writer->moveToThread(&m_thread);
-    connect(m_writer, &StoreWriter::opened, this, &HistoryStore::onOpened);
-    connect(m_writer, &StoreWriter::committed, this, &HistoryStore::onCommitted);
-    connect(m_writer, &StoreWriter::failed, this, &HistoryStore::onFailed);
+    m_writer->setListener(this);
     // Opened as the thread starts and closed and deleted as it finishes, both on that thread
     // and without an event posted across: ThreadSanitizer cannot see Qt's event queue lock, and
     // the stack of an event posted long before it is deleted is often lost to it.
@@ -68,7 +138,7 @@ void HistoryStore::record(StoreEvent event, std::function<void()> then)
             then();
         return;
     }
-    m_lastPosted = m_inbox->post(std::move(event));
+    m_lastPosted = m_inbox->post(own(std::move(event)));
     if (then)
         m_waiting.emplace_back(m_lastPosted, std::move(then));
 }
@@ -81,8 +151,8 @@ bool HistoryStore::flush(int timeoutMs)
     QTimer timer;
     timer.setSingleShot(true);
     connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
-    // On this thread, after onCommitted() has counted it (a signal of the writer's own could
-    // have been emitted before this loop was listening).
+    // Counted on this thread by onWriterCommitted(), whose committed() this loop hears (the
+    // writer's news may have come before the loop was listening: hence the check).
     const auto progress = connect(this, &HistoryStore::committed, &loop, [this, &loop] {
         if (m_lastCommitted >= m_lastPosted)
             loop.quit();
@@ -93,7 +163,7 @@ bool HistoryStore::flush(int timeoutMs)
     return m_lastCommitted >= m_lastPosted;
 }
 
-void HistoryStore::onOpened()
+void HistoryStore::onWriterOpened()
 {
     const StoreWriter::Report report = m_reports->read();
     m_runId = report.runId;
@@ -101,7 +171,7 @@ void HistoryStore::onOpened()
     emit opened(report.runId, report.error, report.notices);
 }
 
-void HistoryStore::onCommitted()
+void HistoryStore::onWriterCommitted()
 {
     m_lastCommitted = std::max(m_lastCommitted, m_reports->read().committed);
     // `then` may record more (a retry queues its next attempt): take each before running it.
@@ -113,7 +183,7 @@ void HistoryStore::onCommitted()
     emit committed();
 }
 
-void HistoryStore::onFailed()
+void HistoryStore::onWriterFailed()
 {
     m_on = false;
     emit failed(m_reports->read().failure);

@@ -60,9 +60,10 @@ Q_SIGNALS:
     void committed();
 
 private:
-    void onOpened();
-    void onCommitted();
-    void onFailed();
+    // Called by the writer, queued and by name (StoreWriter::setListener).
+    Q_INVOKABLE void onWriterOpened();
+    Q_INVOKABLE void onWriterCommitted();
+    Q_INVOKABLE void onWriterFailed();
 
     QThread m_thread;
     std::shared_ptr<StoreInbox> m_inbox;

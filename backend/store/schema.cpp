@@ -5,6 +5,8 @@
 #include <QtSql/QSqlError>
 #include <QtSql/QSqlQuery>
 
+#include <algorithm>
+
 namespace longrun::store {
 
 namespace {
@@ -59,6 +61,18 @@ const QList<QStringList> &migrations()
             QStringLiteral("CREATE INDEX jobs_by_state ON jobs (state)"),
             QStringLiteral("CREATE INDEX jobs_by_finished ON jobs (finished_at)"),
         },
+        // 2: how each attempt's process ended, where its log is, and the indexes of the
+        // history's filters.
+        {
+            // The program's exit status (a command job) or the worker's; NULL when unknown.
+            QStringLiteral("ALTER TABLE attempts ADD COLUMN exit_code INTEGER"),
+            // The signal that ended it (e.g. 9), NULL when it exited.
+            QStringLiteral("ALTER TABLE attempts ADD COLUMN signal INTEGER"),
+            // The attempt's log file, relative to the data folder (logs/...), NULL for none.
+            QStringLiteral("ALTER TABLE attempts ADD COLUMN log_path TEXT"),
+            QStringLiteral("CREATE INDEX jobs_by_added ON jobs (added_at)"),
+            QStringLiteral("CREATE INDEX jobs_by_kind ON jobs (kind)"),
+        },
     };
     return steps;
 }
@@ -81,7 +95,7 @@ int schemaVersion(QSqlDatabase &db)
     return query.value(0).toInt();
 }
 
-bool migrate(QSqlDatabase &db, QString *error)
+bool migrate(QSqlDatabase &db, QString *error, int upTo)
 {
     const int from = schemaVersion(db);
     if (from < 0) {
@@ -95,7 +109,7 @@ bool migrate(QSqlDatabase &db, QString *error)
                      .arg(kSchemaVersion);
         return false;
     }
-    for (int version = from + 1; version <= kSchemaVersion; ++version) {
+    for (int version = from + 1; version <= std::min(upTo, kSchemaVersion); ++version) {
         if (!db.transaction()) {
             *error = db.lastError().text();
             return false;

@@ -11,10 +11,11 @@ class QSqlDatabase;
 
 namespace longrun::store {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
-// Brings `db` to kSchemaVersion. Returns false with the reason.
-[[nodiscard]] bool migrate(QSqlDatabase &db, QString *error);
+// Brings `db` to version `upTo` (tests make files of an older version with it). Returns false
+// with the reason.
+[[nodiscard]] bool migrate(QSqlDatabase &db, QString *error, int upTo = kSchemaVersion);
 
 // The version a database is at (0 for a new, empty file), -1 when it cannot be read.
 [[nodiscard]] int schemaVersion(QSqlDatabase &db);

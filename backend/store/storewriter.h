@@ -80,14 +80,12 @@ public:
     Q_INVOKABLE void drain();
     Q_INVOKABLE void close();
 
-Q_SIGNALS:
-    // Once, after open(): report() has the run's id (0 when the history is off), the error and
-    // the notices.
-    void opened();
-    // report().committed went up.
-    void committed();
-    // Once, when a write failed and the history went off: report().failure says why.
-    void failed();
+    // Who hears of the writer's news, by name and queued (see tell()): its Q_INVOKABLE
+    // onWriterOpened() once after open(), when report() has the run's id (0 when the history is
+    // off), the error and the notices; onWriterCommitted() when report().committed went up;
+    // onWriterFailed() once, when a write failed and the history went off (report().failure
+    // says why). Set before the writer moves to its thread; it outlives the thread.
+    void setListener(QObject *listener) { m_listener = listener; }
 
 private:
     bool openDatabase(const QString &path, QStringList *notices, QString *error);
@@ -97,6 +95,7 @@ private:
     bool write(const QList<StoreEvent> &events, QString *error);
     bool writeOne(const StoreEvent &event, QString *error);
     void turnOff(const QString &message);
+    void tell(const char *method) const;
 
     std::shared_ptr<StoreInbox> m_inbox;
     QString m_connection;
@@ -108,6 +107,7 @@ private:
     QString m_dataDir;
     QString m_origin;
     std::shared_ptr<Reports> m_reports = std::make_shared<Reports>();
+    QObject *m_listener = nullptr;
     QHash<int, qint64> m_jobRows; // seq -> jobs.id of this run
 };
 

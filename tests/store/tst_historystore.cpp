@@ -124,6 +124,7 @@ class tst_HistoryStore : public QObject
 private slots:
     void createsSchemaPrivately();
     void roundTrip();
+    void migratesFromVersion1();
     void thenRunsAfterCommit();
     void killedRunIsInterrupted();
     void resumeSelection();
@@ -158,6 +159,56 @@ void tst_HistoryStore::createsSchemaPrivately()
     QCOMPARE(scalar(dir, QStringLiteral("PRAGMA journal_mode")).toString(), u"wal");
     // SQLite gives its WAL the database's mode.
     QCOMPARE(modeOf(QDir(dir).filePath(QStringLiteral("history.db-wal"))), 0600);
+}
+
+// A file a longrun of schema 1 wrote: its jobs stay, readable, and the new columns are there.
+void tst_HistoryStore::migratesFromVersion1()
+{
+    QTemporaryDir tmp;
+    QVERIFY(QDir().mkpath(tmp.path()));
+    QVERIFY(::chmod(QFile::encodeName(tmp.path()).constData(), 0700) == 0);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), "v1");
+        db.setDatabaseName(QDir(tmp.path()).filePath(QStringLiteral("history.db")));
+        QVERIFY(db.open());
+        QString error;
+        QVERIFY2(store::migrate(db, &error, 1), qPrintable(error));
+        QCOMPARE(store::schemaVersion(db), 1);
+        QSqlQuery query(db);
+        QVERIFY(query.exec(QStringLiteral(
+            "INSERT INTO runs (id, started_at, last_seen, finished_at, origin, host, owner_pid,"
+            " owner_start) VALUES (7, 1000, 2000, 2000, 'cli', 'old-host', 1, 'x')")));
+        QVERIFY(query.exec(QStringLiteral(
+            "INSERT INTO jobs (id, run_id, seq, kind, params, state, attempts, added_at,"
+            " finished_at, summary) VALUES (1, 7, 1, 'primes',"
+            " '[{\"key\":\"limit\",\"values\":[\"100\"],\"list\":false}]',"
+            " 'succeeded', 1, 1000, 2000, '25 primes up to 100')")));
+        QVERIFY(query.exec(QStringLiteral(
+            "INSERT INTO attempts (job_id, attempt, started_at, finished_at, state, host)"
+            " VALUES (1, 1, 1000, 2000, 'succeeded', 'old-host')")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("v1"));
+    {
+        HistoryStore store;
+        QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("cli")));
+        QVERIFY(store.runId() > 7);
+    }
+    QCOMPARE(scalar(tmp.path(), QStringLiteral("PRAGMA user_version")).toInt(),
+             store::kSchemaVersion);
+    QVERIFY(scalar(tmp.path(), QStringLiteral("SELECT exit_code FROM attempts WHERE job_id = 1"))
+                .isNull());
+    QCOMPARE(scalar(tmp.path(), QStringLiteral("SELECT count(*) FROM attempts WHERE job_id = 1"
+                                               " AND signal IS NULL AND log_path IS NULL"))
+                 .toInt(),
+             1);
+    HistoryReader reader;
+    QString error;
+    QVERIFY2(reader.open(tmp.path(), &error), qPrintable(error));
+    const QList<StoredJob> jobs = reader.jobsOfRun(7);
+    QCOMPARE(jobs.size(), 1);
+    QCOMPARE(jobs.first().spec, primes(100));
+    QCOMPARE(jobs.first().summary, u"25 primes up to 100");
 }
 
 void tst_HistoryStore::roundTrip()
