@@ -12,10 +12,28 @@ namespace longrun {
 
 namespace {
 
-// What readJobs() reads, in its order.
+// What readJobs() reads, in its order: the job, then its last attempt (LEFT JOIN, see kFrom).
 const char *const kJobColumns =
-    "id, run_id, seq, kind, params, state, attempts, added_at, finished_at, summary, error,"
-    " EXISTS (SELECT 1 FROM jobs AS later WHERE later.resumed_from = jobs.id)";
+    "jobs.id, run_id, seq, kind, params, jobs.state, attempts, added_at, jobs.finished_at,"
+    " summary, jobs.error,"
+    " EXISTS (SELECT 1 FROM jobs AS later WHERE later.resumed_from = jobs.id),"
+    " last.started_at, last.host, last.exit_code, last.signal, last.log_path, image_path";
+const char *const kFrom =
+    "jobs LEFT JOIN attempts AS last ON last.job_id = jobs.id AND last.attempt = jobs.attempts";
+
+std::optional<int> optionalInt(const QVariant &value)
+{
+    return value.isNull() ? std::nullopt : std::optional<int>(value.toInt());
+}
+
+// `text` for LIKE ... ESCAPE '\\': its own % and _ match themselves.
+QString likePattern(QString text)
+{
+    text.replace(u'\\', QStringLiteral("\\\\"));
+    text.replace(u'%', QStringLiteral("\\%"));
+    text.replace(u'_', QStringLiteral("\\_"));
+    return u'%' + text + u'%';
+}
 
 } // namespace
 
@@ -78,8 +96,8 @@ std::optional<StoredRun> HistoryReader::run(qint64 runId)
 QList<StoredJob> HistoryReader::jobsOfRun(qint64 runId)
 {
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
-    query.prepare(QStringLiteral("SELECT %1 FROM jobs WHERE run_id = ? ORDER BY seq")
-                      .arg(QLatin1String(kJobColumns)));
+    query.prepare(QStringLiteral("SELECT %1 FROM %2 WHERE run_id = ? ORDER BY seq")
+                      .arg(QLatin1String(kJobColumns), QLatin1String(kFrom)));
     query.addBindValue(runId);
     return readJobs(query);
 }
@@ -88,15 +106,98 @@ QList<StoredJob> HistoryReader::interruptedJobs(qint64 exceptRun, int limit)
 {
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
     query.prepare(
-        QStringLiteral("SELECT %1 FROM jobs WHERE state = 'interrupted' AND run_id <> ?"
+        QStringLiteral("SELECT %1 FROM %2 WHERE jobs.state = 'interrupted' AND run_id <> ?"
                        " AND run_id IN (SELECT id FROM runs WHERE finished_at IS NOT NULL)"
                        " AND NOT EXISTS (SELECT 1 FROM jobs AS later"
                        " WHERE later.resumed_from = jobs.id)"
-                       " ORDER BY id LIMIT ?")
-            .arg(QLatin1String(kJobColumns)));
+                       " ORDER BY jobs.id LIMIT ?")
+            .arg(QLatin1String(kJobColumns), QLatin1String(kFrom)));
     query.addBindValue(exceptRun);
     query.addBindValue(limit);
     return readJobs(query);
+}
+
+QString HistoryReader::where(const JobQuery &query, bool paged, QVariantList *values)
+{
+    QStringList terms;
+    if (!query.text.isEmpty()) {
+        terms << QStringLiteral("(kind || ' ' || params || ' ' || coalesce(summary, '') || ' ' ||"
+                                " coalesce(jobs.error, '')) LIKE ? ESCAPE '\\'");
+        *values << likePattern(query.text);
+    }
+    if (!query.states.isEmpty()) {
+        QStringList marks;
+        for (const QString &state : query.states) {
+            marks << QStringLiteral("?");
+            *values << state;
+        }
+        terms << QStringLiteral("jobs.state IN (%1)").arg(marks.join(u','));
+    }
+    if (!query.kind.isEmpty()) {
+        terms << QStringLiteral("kind = ?");
+        *values << query.kind;
+    }
+    if (query.since > 0) {
+        terms << QStringLiteral("added_at >= ?");
+        *values << query.since;
+    }
+    if (query.runId > 0) {
+        terms << QStringLiteral("run_id = ?");
+        *values << query.runId;
+    }
+    if (paged && query.beforeId > 0) {
+        terms << QStringLiteral("jobs.id < ?");
+        *values << query.beforeId;
+    }
+    return terms.isEmpty() ? QString() : QStringLiteral(" WHERE ") + terms.join(u" AND ");
+}
+
+QList<StoredJob> HistoryReader::jobs(const JobQuery &filter)
+{
+    QVariantList values;
+    QString sql =
+        QStringLiteral("SELECT %1 FROM %2%3 ORDER BY jobs.id DESC")
+            .arg(QLatin1String(kJobColumns), QLatin1String(kFrom), where(filter, true, &values));
+    if (filter.limit > 0) {
+        sql += QStringLiteral(" LIMIT ?");
+        values << filter.limit;
+    }
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(sql);
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    return readJobs(query);
+}
+
+int HistoryReader::count(const JobQuery &filter)
+{
+    QVariantList values;
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("SELECT count(*) FROM jobs") + where(filter, false, &values));
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    return query.exec() && query.next() ? query.value(0).toInt() : 0;
+}
+
+std::optional<StoredJob> HistoryReader::job(qint64 id)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("SELECT %1 FROM %2 WHERE jobs.id = ?")
+                      .arg(QLatin1String(kJobColumns), QLatin1String(kFrom)));
+    query.addBindValue(id);
+    const QList<StoredJob> found = readJobs(query);
+    return found.isEmpty() ? std::nullopt : std::optional<StoredJob>(found.first());
+}
+
+QStringList HistoryReader::kinds()
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    QStringList kinds;
+    if (query.exec(QStringLiteral("SELECT DISTINCT kind FROM jobs ORDER BY kind"))) {
+        while (query.next())
+            kinds << query.value(0).toString();
+    }
+    return kinds;
 }
 
 QList<StoredJob> HistoryReader::readJobs(QSqlQuery &query)
@@ -122,6 +223,12 @@ QList<StoredJob> HistoryReader::readJobs(QSqlQuery &query)
         job.summary = query.value(9).toString();
         job.error = query.value(10).toString();
         job.resumed = query.value(11).toBool();
+        job.startedAt = query.value(12).toLongLong();
+        job.host = query.value(13).toString();
+        job.exitCode = optionalInt(query.value(14));
+        job.signal = optionalInt(query.value(15));
+        job.logPath = query.value(16).toString();
+        job.imagePath = query.value(17).toString();
         jobs << job;
     }
     return jobs;

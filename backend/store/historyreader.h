@@ -7,6 +7,7 @@
 #include "store/storeevent.h"
 
 #include <QtCore/QString>
+#include <QtCore/QVariantList>
 
 class QSqlQuery;
 
@@ -33,11 +34,19 @@ public:
     // Jobs that ended "interrupted" in runs that are over, other than `exceptRun`, and were not
     // run again since: what the window offers to requeue. Oldest first, at most `limit`.
     [[nodiscard]] QList<StoredJob> interruptedJobs(qint64 exceptRun, int limit);
+    // The jobs `query` selects, newest first; `count` every job it selects, whatever its paging.
+    [[nodiscard]] QList<StoredJob> jobs(const JobQuery &query);
+    [[nodiscard]] int count(const JobQuery &query);
+    [[nodiscard]] std::optional<StoredJob> job(qint64 id);
+    // The kinds the history holds, sorted: what a kind filter offers.
+    [[nodiscard]] QStringList kinds();
     // Rows skipped because they did not parse, since open().
     [[nodiscard]] int skipped() const { return m_skipped; }
 
 private:
     QList<StoredJob> readJobs(QSqlQuery &query);
+    // "WHERE ..." for `query`, its values appended to `values` in order.
+    static QString where(const JobQuery &query, bool paged, QVariantList *values);
 
     QString m_connection;
     int m_skipped = 0;

@@ -9,6 +9,8 @@
 #include <QtCore/QString>
 #include <QtCore/QVariantMap>
 
+#include <optional>
+
 namespace longrun {
 
 struct StoreEvent
@@ -35,7 +37,8 @@ struct StoreEvent
     QString imagePath;
 };
 
-// A job of a past run, as --resume and the history read it back.
+// A job of a past run, as --resume and the history read it back. The attempt fields are its
+// last attempt's.
 struct StoredJob
 {
     qint64 id = 0; // jobs.id
@@ -45,10 +48,29 @@ struct StoredJob
     QString state; // stateKey(), or "interrupted"
     int attempts = 0;
     qint64 addedAt = 0;
+    qint64 startedAt = 0;  // 0 while never started
     qint64 finishedAt = 0; // 0 while not finished
     QString summary;
     QString error;
     bool resumed = false; // a later job reruns this one (--resume made it)
+    QString host;         // where the last attempt ran; empty when none did
+    std::optional<int> exitCode;
+    std::optional<int> signal;
+    QString logPath;   // relative to the data folder; empty for none
+    QString imagePath; // as stored: shown, never trusted as a path to write or delete
+};
+
+// Which stored jobs a listing asks for; an empty field matches every job.
+struct JobQuery
+{
+    QString text;       // in the kind, the parameters, the summary or the error (ASCII in any case)
+    QStringList states; // stateKey()s and "interrupted"
+    QString kind;
+    qint64 since = 0; // added at or after, ms since the epoch
+    qint64 runId = 0;
+    // Paging, newest first: only jobs with a smaller id than this (0: from the newest).
+    qint64 beforeId = 0;
+    int limit = 200; // at most this many; 0 for no limit
 };
 
 // A run as the history knows it.

@@ -5,12 +5,17 @@
 #include "store/datadir.h"
 #include "store/historyreader.h"
 #include "store/historystore.h"
+#include "store/jobexport.h"
 #include "store/schema.h"
 
+#include <QtCore/QBuffer>
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
 #include <QtSql/QSqlDatabase>
@@ -125,6 +130,8 @@ private slots:
     void createsSchemaPrivately();
     void roundTrip();
     void migratesFromVersion1();
+    void queriesPageAndFilter();
+    void exportsCsvAndJson();
     void thenRunsAfterCommit();
     void killedRunIsInterrupted();
     void resumeSelection();
@@ -209,6 +216,136 @@ void tst_HistoryStore::migratesFromVersion1()
     QCOMPARE(jobs.size(), 1);
     QCOMPARE(jobs.first().spec, primes(100));
     QCOMPARE(jobs.first().summary, u"25 primes up to 100");
+}
+
+// Newest first, pages that neither skip nor repeat a job, filters that combine.
+void tst_HistoryStore::queriesPageAndFilter()
+{
+    QTemporaryDir tmp;
+    qint64 run = 0;
+    {
+        HistoryStore store;
+        QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("cli")));
+        run = store.runId();
+        for (int seq = 1; seq <= 25; ++seq) {
+            store.record(
+                added(seq, seq % 5 == 0 ? JobSpec{QStringLiteral("sleep"), {}} : primes(seq)));
+            store.record(started(seq));
+            store.record(finished(seq, seq % 2 ? State::Succeeded : State::Failed,
+                                  seq == 7 ? QStringLiteral("100%_done") : QStringLiteral("x")));
+        }
+    }
+    HistoryReader reader;
+    QString error;
+    QVERIFY2(reader.open(tmp.path(), &error), qPrintable(error));
+    JobQuery query;
+    query.limit = 10;
+    QList<int> seen;
+    for (;;) {
+        const QList<StoredJob> page = reader.jobs(query);
+        for (const StoredJob &job : page)
+            seen << job.seq;
+        if (page.size() < query.limit)
+            break;
+        query.beforeId = page.last().id;
+    }
+    QList<int> expected;
+    for (int seq = 25; seq >= 1; --seq)
+        expected << seq;
+    QCOMPARE(seen, expected);
+    QCOMPARE(reader.count(query), 25);
+    QCOMPARE(reader.kinds(), (QStringList{QStringLiteral("primes"), QStringLiteral("sleep")}));
+
+    JobQuery filtered;
+    filtered.kind = QStringLiteral("sleep");
+    filtered.states = {QStringLiteral("failed")};
+    filtered.runId = run;
+    QList<int> sleeps;
+    for (const StoredJob &job : reader.jobs(filtered))
+        sleeps << job.seq;
+    QCOMPARE(sleeps, (QList<int>{20, 10}));
+    QCOMPARE(reader.count(filtered), 2);
+    // The text is matched as it is: '%' and '_' are not wildcards.
+    JobQuery text;
+    text.text = QStringLiteral("0%_D");
+    const QList<StoredJob> found = reader.jobs(text);
+    QCOMPARE(found.size(), 1);
+    QCOMPARE(found.first().seq, 7);
+    QVERIFY(found.first().startedAt > 0);
+    QVERIFY(!found.first().host.isEmpty());
+    text.text = QStringLiteral("0%%");
+    QCOMPARE(reader.count(text), 0);
+    JobQuery later;
+    later.since = QDateTime::currentMSecsSinceEpoch() + 60000;
+    QCOMPARE(reader.count(later), 0);
+    QVERIFY(reader.job(found.first().id).has_value());
+    QCOMPARE(reader.job(found.first().id)->seq, 7);
+    QVERIFY(!reader.job(99999).has_value());
+}
+
+void tst_HistoryStore::exportsCsvAndJson()
+{
+    StoredJob job;
+    job.id = 3;
+    job.runId = 2;
+    job.seq = 1;
+    job.spec =
+        JobSpec{QStringLiteral("command"),
+                {{QStringLiteral("argv"),
+                  {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo \"a, b\"")},
+                  true}}};
+    job.state = QStringLiteral("failed");
+    job.attempts = 1;
+    job.addedAt = 1000;
+    job.startedAt = 1500;
+    job.finishedAt = 4000;
+    job.exitCode = 3;
+    job.error = QStringLiteral("=HYPERLINK(\"x\")\nline 2");
+    job.host = QStringLiteral("h");
+    QByteArray csv;
+    {
+        QBuffer buffer(&csv);
+        QVERIFY(buffer.open(QIODevice::WriteOnly));
+        ExportWriter writer(buffer, ExportFormat::Csv);
+        writer.begin();
+        writer.add(job);
+        QVERIFY(writer.end());
+    }
+    const QList<QByteArray> lines = csv.split('\n');
+    QCOMPARE(lines.first(), QByteArray("id,run,seq,kind,command,state,attempts,added,started,"
+                                       "finished,runtime,exit_code,signal,host,summary,error\r"));
+    QCOMPARE(
+        csv.mid(lines.first().size() + 1),
+        QByteArray("3,2,1,command,\"sh -c 'echo \"\"a, b\"\"'\",failed,1,"
+                   "1970-01-01T00:00:01.000Z,1970-01-01T00:00:01.500Z,"
+                   "1970-01-01T00:00:04.000Z,2.5,3,,h,,\"'=HYPERLINK(\"\"x\"\")\nline 2\"\r\n"));
+    QByteArray json;
+    {
+        QBuffer buffer(&json);
+        QVERIFY(buffer.open(QIODevice::WriteOnly));
+        ExportWriter writer(buffer, ExportFormat::Json);
+        writer.begin();
+        writer.add(job);
+        writer.add(job);
+        QVERIFY(writer.end());
+    }
+    const QJsonArray array = QJsonDocument::fromJson(json).array();
+    QCOMPARE(array.size(), 2);
+    const QJsonObject first = array.first().toObject();
+    QCOMPARE(first.keys().size(), exportFields().size());
+    QCOMPARE(first.value(u"command").toString(), u"sh -c 'echo \"a, b\"'");
+    QCOMPARE(first.value(u"exit_code").toInt(), 3);
+    QVERIFY(first.value(u"signal").isNull());
+    QCOMPARE(first.value(u"error").toString(), job.error);
+    QCOMPARE(first.value(u"runtime").toDouble(), 2.5);
+    // An empty export is still a document.
+    QByteArray none;
+    QBuffer buffer(&none);
+    QVERIFY(buffer.open(QIODevice::WriteOnly));
+    ExportWriter empty(buffer, ExportFormat::Json);
+    empty.begin();
+    QVERIFY(empty.end());
+    QCOMPARE(QJsonDocument::fromJson(none).array().size(), 0);
 }
 
 void tst_HistoryStore::roundTrip()
