@@ -1,11 +1,13 @@
 #include "cli/headless.h"
 
+#include "cli/dryrun.h"
 #include "cli/jsonreporter.h"
 #include "cli/outputstream.h"
 #include "cli/resume.h"
 #include "cli/textreporter.h"
 #include "control/taskcontroller.h"
 #include "jobs/catalog.h"
+#include "jobs/specbuilder.h"
 #include "system/background.h"
 #include "system/signalwatcher.h"
 
@@ -295,7 +297,9 @@ int runHeadless(const CliOptions &options)
         return listKinds(*catalog, catalogJson, options.json);
 
     OutputStream err(stderr);
-    openHistory(options, controller, err);
+    // A dry run records nothing: the history is opened only for what --resume reads.
+    if (!options.dryRun || options.resume)
+        openHistory(options, controller, err);
     ResumePlan plan;
     if (options.resume) {
         std::optional<ResumePlan> resumed = planResume(options, controller, *catalog, &error);
@@ -314,6 +318,12 @@ int runHeadless(const CliOptions &options)
         if (!specs)
             return usageError(error);
         plan.specs = std::move(*specs);
+    }
+    for (JobSpec &spec : plan.specs)
+        addEnvironment(spec, options.env, options.envClear);
+    if (options.dryRun) {
+        OutputStream out(stdout);
+        return printDryRun(plan.specs, options.json, out);
     }
     if (!options.imageDir.isEmpty()) {
         if (!QDir().mkpath(options.imageDir))

@@ -1,6 +1,7 @@
 #include "cli/options.h"
 
 #include "control/taskcontroller.h"
+#include "params.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QFileInfo>
@@ -62,6 +63,15 @@ constexpr OptionDef kOptions[] = {
      "stopped) or never started; never one that succeeded. See --run."},
     {"run", nullptr, "ID", nullptr, Scope::Headless,
      "(headless) With --resume: the run to resume instead of the last one."},
+    {"env", nullptr, "KEY=VALUE", nullptr, Scope::Headless,
+     "(headless) Set a variable for every command job (given more than once, each is set; a "
+     "job's own env words come after and win). Other jobs compute in the worker and ignore it."},
+    {"env-clear", nullptr, nullptr, nullptr, Scope::Headless,
+     "(headless) Start every command job with no variables but those of --env and its own env "
+     "(like env -i); by default a command job inherits longrun's environment."},
+    {"dry-run", nullptr, nullptr, nullptr, Scope::Headless,
+     "(headless) List what would run (every job; the commands, their programs and folders) "
+     "and exit without running anything or recording history; JSON lines with --json."},
     {"list-kinds", nullptr, nullptr, nullptr, Scope::ImpliesHeadless,
      "List the job kinds the worker supports, and exit (never opens a window)."},
 };
@@ -170,6 +180,22 @@ bool runOption(const QCommandLineParser &parser, CliOptions *options, QString *e
     return true;
 }
 
+// --env KEY=VALUE: each a variable, with a name.
+bool environmentOption(const QCommandLineParser &parser, CliOptions *options, QString *error)
+{
+    options->env = parser.values(QStringLiteral("env"));
+    options->envClear = parser.isSet(QStringLiteral("env-clear"));
+    for (const QString &word : options->env) {
+        if (!protocol::isAssignment(word.toStdString()) || word.contains(QChar(u'\0'))) {
+            *error = QStringLiteral("--env takes KEY=VALUE (a name, '=', then the value), not "
+                                    "'%1'")
+                         .arg(word);
+            return false;
+        }
+    }
+    return true;
+}
+
 // With a window, the headless options mean nothing: say so rather than ignore them.
 bool checkScope(const QCommandLineParser &parser, const CliOptions &options, QString *error)
 {
@@ -229,13 +255,15 @@ std::optional<CliOptions> parseCommandLine(const QStringList &arguments, QString
     options.dataDir = parser.value(QStringLiteral("data-dir"));
     options.noHistory = parser.isSet(QStringLiteral("no-history"));
     options.resume = parser.isSet(QStringLiteral("resume"));
+    options.dryRun = parser.isSet(QStringLiteral("dry-run"));
     options.jobs = parser.positionalArguments();
     if (options.help || options.version)
         return options;
     if (!checkScope(parser, options, error)
         || !wholeNumber(parser, QStringLiteral("repeat"), 1, kMaxRepeat, &options.repeat, error)
         || !wholeNumber(parser, QStringLiteral("retries"), 0, kMaxRetries, &options.retries, error)
-        || !seconds(parser, &options.timeoutSeconds, error) || !runOption(parser, &options, error))
+        || !seconds(parser, &options.timeoutSeconds, error) || !runOption(parser, &options, error)
+        || !environmentOption(parser, &options, error))
         return std::nullopt;
     return options;
 }

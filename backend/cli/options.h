@@ -34,6 +34,9 @@ struct CliOptions
     bool resume = false;
     qint64 runId = 0; // --run: the run --resume reruns (0: the last one)
     QStringList jobs; // positional JOB arguments
+    QStringList env;  // --env KEY=VALUE, for every command job
+    bool envClear = false;
+    bool dryRun = false; // list what would run, run nothing
 };
 
 // The bounds of the number options, stated in their messages.

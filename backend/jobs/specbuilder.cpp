@@ -308,6 +308,22 @@ std::optional<QString> takeValue(const QString &kindName, const QString &key, QS
     return value;
 }
 
+// When a list took the rest of a JOB and another parameter with it ("env=A=1,argv=make"), the
+// reason the job is wrong may be that: said after the verdict.
+QString listHint(const KindSpec &kind, const QString &list, const QString &taken)
+{
+    for (const ParamSpec &param : kind.params) {
+        const QString key = u',' + param.name + u'=';
+        if (param.name != list && taken.contains(key))
+            return QStringLiteral(" ('%1' takes the rest of the text, '%2=...' included: a JOB "
+                                  "holds one list, last; give the other in a jobs file%3)")
+                .arg(list, param.name,
+                     list == u"env" || param.name == u"env" ? QStringLiteral(" or with --env")
+                                                            : QString());
+    }
+    return {};
+}
+
 } // namespace
 
 std::optional<JobSpec> parseJobArgument(const QString &text, const Catalog &catalog, QString *error)
@@ -321,6 +337,7 @@ std::optional<JobSpec> parseJobArgument(const QString &text, const Catalog &cata
     }
     SpecBuilder builder(*kind);
     QString rest = colon < 0 ? QString() : text.mid(colon + 1);
+    std::pair<QString, QString> swallowed; // a list's key and the rest of the text it took
     while (!rest.isEmpty()) {
         const qsizetype eq = rest.indexOf(QLatin1Char('='));
         if (eq <= 0) {
@@ -332,6 +349,7 @@ std::optional<JobSpec> parseJobArgument(const QString &text, const Catalog &cata
         rest = rest.mid(eq + 1);
         std::optional<QString> value;
         if (param && param->isList()) {
+            swallowed = {key, rest};
             value = std::exchange(rest, {});
         } else {
             value = takeValue(kindName, key, rest, error);
@@ -341,7 +359,10 @@ std::optional<JobSpec> parseJobArgument(const QString &text, const Catalog &cata
         if (!builder.addText(key, *value, error))
             return std::nullopt;
     }
-    return builder.build(error);
+    std::optional<JobSpec> spec = builder.build(error);
+    if (!spec)
+        *error += listHint(*kind, swallowed.first, swallowed.second);
+    return spec;
 }
 
 namespace {
@@ -599,6 +620,27 @@ std::optional<QList<JobSpec>> parseJobsFile(const QString &path, const Catalog &
             return std::nullopt;
         return parseJobsJsonUnguarded(*json, path, catalog, error);
     });
+}
+
+void addEnvironment(JobSpec &spec, const QStringList &env, bool clear)
+{
+    if (spec.kind != u"command" || (env.isEmpty() && !clear))
+        return;
+    const auto param = [&spec](const QString &key) -> JobParam & {
+        for (JobParam &p : spec.params) {
+            if (p.key == key)
+                return p;
+        }
+        spec.params.append(JobParam{key, {}, key == u"env"});
+        return spec.params.last();
+    };
+    if (!env.isEmpty()) {
+        JobParam &words = param(QStringLiteral("env"));
+        words.values = env + words.values;
+        words.isList = true;
+    }
+    if (clear)
+        param(QStringLiteral("env_clear")).values = {QStringLiteral("true")};
 }
 
 } // namespace longrun

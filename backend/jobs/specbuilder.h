@@ -51,6 +51,11 @@ private:
 // One form field checked on its own, as the user types: empty when fine or the default.
 [[nodiscard]] QString checkField(const ParamSpec &param, const QString &text);
 
+// What --env and --env-clear do to one job: a command job gets `env`'s KEY=VALUE words before
+// its own env words (its own come later and win) and env_clear when `clear`. Other kinds run in
+// the worker, whose environment is not theirs to change: they are left as they are.
+void addEnvironment(JobSpec &spec, const QStringList &env, bool clear);
+
 // A whole form (the window's "Start" with its fields' texts) as one checked job.
 [[nodiscard]] std::optional<JobSpec> specFromForm(const Catalog &catalog, const QString &kind,
                                                   const QVariantMap &fields, QString *error);

@@ -119,6 +119,7 @@ constexpr FormatInfo kFormats[] = {
     {TextFormat::Any, "", "text"},
     {TextFormat::Region, "region",
      "four numbers xmin,ymin,xmax,ymax with xmin < xmax and ymin < ymax"},
+    {TextFormat::Environment, "environment", "KEY=VALUE words"},
 };
 
 const FormatInfo &formatInfo(TextFormat format)
@@ -135,6 +136,8 @@ bool matchesFormat(TextFormat format, std::string_view value)
     switch (format) {
     case TextFormat::Region:
         return parseRegion(value).has_value();
+    case TextFormat::Environment:
+        return isAssignment(value);
     case TextFormat::Any:
         break;
     }
@@ -248,6 +251,19 @@ ParamRule argvRule(std::string name, std::string description)
     return r;
 }
 
+ParamRule environmentRule(std::string name, std::string description)
+{
+    ParamRule r = rule(std::move(name), ParamType::Argv, std::move(description));
+    r.format = TextFormat::Environment;
+    return r;
+}
+
+bool isAssignment(std::string_view word)
+{
+    const std::size_t eq = word.find('=');
+    return eq != std::string_view::npos && eq > 0;
+}
+
 const ParamRule *findRule(const std::vector<ParamRule> &rules, std::string_view name)
 {
     const auto it = std::find_if(rules.begin(), rules.end(),
@@ -260,11 +276,14 @@ std::optional<std::string> readParam(const ParamRule &rule, const std::vector<st
 {
     const std::string name = "parameter '" + rule.name + "'";
     if (rule.type == ParamType::Argv) {
-        if (values.empty() || values.front().empty())
+        if (rule.required && (values.empty() || values.front().empty()))
             return name + " needs a command to run";
         for (const auto &word : values) {
             if (word.find('\0') != std::string::npos)
                 return name + " must not contain NUL characters";
+            if (!matchesFormat(rule.format, word))
+                return name + " takes " + std::string(formatInfo(rule.format).expectation)
+                       + ", got " + quoted(word);
         }
         out.list = values;
         return std::nullopt;
@@ -474,6 +493,10 @@ void appendRuleJson(std::string &out, const ParamRule &rule)
         break;
     case ParamType::Argv:
         json::appendStrings(out, def.list);
+        if (rule.format != TextFormat::Any) {
+            out += ",\"format\":";
+            json::appendString(out, formatName(rule.format));
+        }
         break;
     }
     out += ",\"required\":";

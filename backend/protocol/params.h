@@ -24,7 +24,8 @@ enum class ParamType { Int, Real, Text, Path, Bool, Choice, Argv };
 // by the app as by the worker. Listed as "format" in the JSON.
 enum class TextFormat {
     Any,
-    Region, // mandelbrot's "xmin,ymin,xmax,ymax": see parseRegion()
+    Region,      // mandelbrot's "xmin,ymin,xmax,ymax": see parseRegion()
+    Environment, // an argv of KEY=VALUE words (a command's variables): see isAssignment()
 };
 
 // One parameter's value, in the field its type says.
@@ -67,6 +68,11 @@ struct ParamRule
 [[nodiscard]] ParamRule choiceRule(std::string name, std::string def,
                                    std::vector<std::string> choices, std::string description);
 [[nodiscard]] ParamRule argvRule(std::string name, std::string description);
+// An optional list of KEY=VALUE words (default: none).
+[[nodiscard]] ParamRule environmentRule(std::string name, std::string description);
+
+// "KEY=VALUE" with a KEY that is not empty (VALUE may be): what an environment variable needs.
+[[nodiscard]] bool isAssignment(std::string_view word);
 
 // Every parameter of a run, defaults filled in, by name.
 using ParamValues = std::map<std::string, ParamValue, std::less<>>;
@@ -82,7 +88,8 @@ using ParamValues = std::map<std::string, ParamValue, std::less<>>;
 //   std::from_chars reads, finite (no "inf", no "nan"); a bool is true/false, 1/0, yes/no or
 //   on/off in any case;
 // - no value may hold a NUL character (the worker passes texts on to the system);
-// - a required text or path must not be empty, an argv needs a first word (the program);
+// - a required text or path must not be empty, a required argv needs a first word (the
+//   program); an optional argv may be empty;
 // - a structured text must match its format (TextFormat).
 [[nodiscard]] std::optional<std::string> readParam(const ParamRule &rule,
                                                    const std::vector<std::string> &values,

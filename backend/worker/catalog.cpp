@@ -67,6 +67,12 @@ std::vector<KindSpec> makeCatalog()
          "the last lines are kept. Fails when the program exits with a non-zero code.",
          {argvRule("argv", "The program and its arguments."),
           pathRule("cwd", false, "Working directory; empty means the worker's own."),
+          environmentRule("env",
+                          "Variables to set for the program, as KEY=VALUE words; the rest of "
+                          "its environment is longrun's unless env_clear is set."),
+          boolRule("env_clear", false,
+                   "Start the program with no variables but those of env (like env -i); it "
+                   "is then looked up on env's PATH, or the system's default path."),
           boolRule("tty", true,
                    "Give the program a pseudo-terminal so that it line-buffers and draws its "
                    "progress bars.")},

@@ -65,7 +65,7 @@ QList<JobParam> jobParams(const QStringList &pairs)
         const qsizetype eq = pair.indexOf(QLatin1Char('='));
         const QString key = pair.left(eq);
         const QString value = pair.mid(eq + 1);
-        const bool isList = key == u"argv";
+        const bool isList = key == u"argv" || key == u"env";
         params << JobParam{
             key, isList && value.isEmpty() ? QStringList{} : value.split(QLatin1Char('\x1f')),
             isList};
@@ -159,7 +159,7 @@ private slots:
                 ++count;
             }
         }
-        QCOMPARE(count, 15);
+        QCOMPARE(count, 17);
     }
 
     // The jobs-file fuzzer checks against a copy of the catalog; it must not drift.
@@ -296,6 +296,22 @@ private slots:
                                   << "checksum: parameter 'path' is required";
         QTest::newRow("required, empty")
             << "checksum" << QStringList{"path="} << "checksum: parameter 'path' is required";
+        QTest::newRow("env words") << "command"
+                                   << QStringList{"env=A=1\x1f"
+                                                  "B=\x1f"
+                                                  "C==",
+                                                  "argv=true"}
+                                   << "";
+        QTest::newRow("env, none") << "command" << QStringList{"env=", "argv=true"} << "";
+        QTest::newRow("env without '='")
+            << "command"
+            << QStringList{"env=A=1\x1f"
+                           "B",
+                           "argv=true"}
+            << "command: parameter 'env' takes KEY=VALUE words, got 'B'";
+        QTest::newRow("env without a name")
+            << "command" << QStringList{"argv=true", "env==1"}
+            << "command: parameter 'env' takes KEY=VALUE words, got '=1'";
         QTest::newRow("missing argv")
             << "command" << QStringList{"tty=false"} << "command: parameter 'argv' is required";
         QTest::newRow("empty argv") << "command" << QStringList{"argv="}

@@ -200,7 +200,8 @@ Outcome runCommand(const Args &args, Job &job)
 {
     const std::vector<std::string> &words = args.list("argv");
     catchTermination(job.cancelFlag());
-    Program program = spawnProgram(words, args.text("cwd"), args.flag("tty"));
+    const ProgramEnvironment env{args.flag("env_clear"), args.list("env")};
+    Program program = spawnProgram(words, args.text("cwd"), env, args.flag("tty"));
     if (!program.error.empty()) {
         dieOfCaughtSignal();
         return protocol::Error{program.error};

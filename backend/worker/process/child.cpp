@@ -84,6 +84,9 @@ void runChild(const ChildSetup &setup)
     moveTo(setup.err, STDERR_FILENO);
     if (setup.cwd != nullptr && ::chdir(setup.cwd) != 0)
         reportAndExit(setup.report, kChdir, errno);
+    // Our own copy of the worker's memory: the program is looked up on the PATH it gets.
+    if (setup.envp != nullptr)
+        environ = setup.envp;
     ::execvp(setup.argv[0], setup.argv);
     reportAndExit(setup.report, kExec, errno);
 }

@@ -29,6 +29,7 @@ struct ChildReport
 struct ChildSetup
 {
     char *const *argv;
+    char **envp;     // nullptr: ours
     const char *cwd; // nullptr: stay
     int in, out, err, report;
     bool tty;

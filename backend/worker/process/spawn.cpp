@@ -116,12 +116,35 @@ bool tryStart(ChildSetup setup, bool inNamespace, Program &program, const std::s
 
 } // namespace
 
-Program spawnProgram(const std::vector<std::string> &words, const std::string &cwd, bool tty)
+std::vector<std::string> ProgramEnvironment::words(const char *const *base) const
+{
+    std::vector<std::string> out;
+    if (!clear) {
+        for (const char *const *entry = base; entry && *entry; ++entry)
+            out.emplace_back(*entry);
+    }
+    for (const std::string &word : set) {
+        const std::string_view key = std::string_view(word).substr(0, word.find('=') + 1);
+        std::erase_if(out, [&key](const std::string &old) { return old.starts_with(key); });
+        out.push_back(word);
+    }
+    return out;
+}
+
+Program spawnProgram(const std::vector<std::string> &words, const std::string &cwd,
+                     const ProgramEnvironment &env, bool tty)
 {
     std::vector<char *> argv;
     for (const auto &word : words)
         argv.push_back(const_cast<char *>(word.c_str()));
     argv.push_back(nullptr);
+    // Built before the fork: the child may only make async-signal-safe calls.
+    const std::vector<std::string> envWords =
+        env.inherited() ? std::vector<std::string>() : env.words(environ);
+    std::vector<char *> envp;
+    for (const auto &word : envWords)
+        envp.push_back(const_cast<char *>(word.c_str()));
+    envp.push_back(nullptr);
 
     Program program;
     Fd devNull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
@@ -138,6 +161,7 @@ Program spawnProgram(const std::vector<std::string> &words, const std::string &c
         return program;
     }
     const ChildSetup setup{argv.data(),
+                           env.inherited() ? nullptr : envp.data(),
                            cwd.empty() ? nullptr : cwd.c_str(),
                            devNull.get(),
                            outWrite.get(),

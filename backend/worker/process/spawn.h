@@ -36,8 +36,20 @@ struct Program
     std::string error; // not empty: nothing runs, this says why
 };
 
-// Forks and execs `argv` in `cwd` (empty: ours). Returns once the exec succeeded or failed.
+// The environment a program starts with: ours (the worker's, which is longrun's), or none
+// (`clear`, like `env -i`), and then `set`'s KEY=VALUE words, each replacing its KEY.
+struct ProgramEnvironment
+{
+    bool clear = false;
+    std::vector<std::string> set;
+    [[nodiscard]] bool inherited() const { return !clear && set.empty(); }
+    // The words of the environment this describes, `base` (environ) being ours.
+    [[nodiscard]] std::vector<std::string> words(const char *const *base) const;
+};
+
+// Forks and execs `argv` in `cwd` (empty: ours) with `env`. Returns once the exec succeeded or
+// failed.
 [[nodiscard]] Program spawnProgram(const std::vector<std::string> &argv, const std::string &cwd,
-                                   bool tty);
+                                   const ProgramEnvironment &env, bool tty);
 
 } // namespace longrun::worker
