@@ -11,11 +11,14 @@
 #include "store/storeevent.h"
 #include "system/inbox.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QMutex>
 #include <QtCore/QObject>
 #include <QtCore/QStringList>
 
 #include <memory>
+
+class QTimer;
 
 namespace longrun {
 
@@ -108,7 +111,10 @@ private:
     QString m_origin;
     std::shared_ptr<Reports> m_reports = std::make_shared<Reports>();
     QObject *m_listener = nullptr;
-    QHash<int, qint64> m_jobRows; // seq -> jobs.id of this run
+    static constexpr qint64 kBatchMs = 10;
+    QElapsedTimer m_sinceCommit;    // since the last drain that wrote
+    QTimer *m_batchTimer = nullptr; // made on the store thread, a child of the writer
+    QHash<int, qint64> m_jobRows;   // seq -> jobs.id of this run
 };
 
 } // namespace longrun

@@ -13,6 +13,9 @@
 //                                           2 at a time, vs `xargs -P2` and a bare shell loop
 //                                           running the same program; the same jobs held by
 //                                           the subreaper, vs in their PID namespaces
+//   bench_engine history [jobs] [repeats]   per-job cost of trivial jobs, 2 at a time, with the
+//                                           history on (a fresh SQLite file each repeat), vs
+//                                           the same batch with --no-history
 //
 // Every figure is printed as one JSON line {"name", "unit", "samples": [...]};
 // tests/bench/report.py turns them into the table of RESULTS.md. Nothing here is a test: the
@@ -27,6 +30,7 @@
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QEventLoop>
+#include <QtCore/QTemporaryDir>
 #include <QtCore/QTimer>
 #include <QtGui/QGuiApplication>
 
@@ -556,10 +560,46 @@ int command(int jobs, int repeats)
     return 0;
 }
 
+// ---- the history's cost -------------------------------------------------------------------
+
+// ms per trivial job, 2 at a time, with the history in a new data folder (or none).
+double historyMsPerJob(int jobs, bool withHistory)
+{
+    QTemporaryDir data;
+    longrun::TaskController controller;
+    configure(controller, 2);
+    if (withHistory && !controller.history()->openAndWait(data.path(), QStringLiteral("cli")))
+        throw std::runtime_error("cannot open a history in " + data.path().toStdString());
+    const double ms = runBatch(controller, kTrivial, jobs);
+    if (withHistory) {
+        // What a run costs includes its last commit.
+        const auto start = Clock::now();
+        if (!controller.history()->flush(60000))
+            throw std::runtime_error("the history did not commit");
+        return (ms + msSince(start)) / jobs;
+    }
+    return ms / jobs;
+}
+
+int history(int jobs, int repeats)
+{
+    historyMsPerJob(100, true);
+    historyMsPerJob(100, false);
+    std::vector<double> on;
+    std::vector<double> off;
+    for (int r = 0; r < repeats; ++r) {
+        off.push_back(historyMsPerJob(jobs, false));
+        on.push_back(historyMsPerJob(jobs, true));
+    }
+    emitFigure("history.off.c2", "ms/job", off);
+    emitFigure("history.on.c2", "ms/job", on);
+    return 0;
+}
+
 int usage()
 {
     std::fputs("usage: bench_engine overhead [jobs] [repeats] | gui [jobs] | memory | "
-               "cancel [repeats] | command [jobs] [repeats]\n",
+               "cancel [repeats] | command [jobs] [repeats] | history [jobs] [repeats]\n",
                stderr);
     return 2;
 }
@@ -590,6 +630,8 @@ int main(int argc, char **argv)
             return cancel(intArg(2, 10));
         if (what == u"command")
             return command(intArg(2, 500), intArg(3, 5));
+        if (what == u"history")
+            return history(intArg(2, 10000), intArg(3, 3));
     } catch (const std::exception &e) {
         std::fprintf(stderr, "bench_engine %s: %s\n", qPrintable(what), e.what());
         return 1;

@@ -310,6 +310,14 @@ def main():
               "subreaper (LONGRUN_WORKER_NO_NAMESPACES=1): " + spread(engine["command.subreaper.c2"]),
               spread(ratios), "report only", None)
 
+    # 9. What the history costs: the same batch with it and with --no-history.
+    if need(engine, "history.on.c2", "history.off.c2"):
+        ratios = Figure([a / b for a, b in zip(raw_engine["history.on.c2"],
+                                               raw_engine["history.off.c2"])], "x")
+        t.add("Trivial jobs, 2 at a time, with the history (SQLite, WAL) vs `--no-history`",
+              spread(engine["history.on.c2"]), "--no-history: " + spread(engine["history.off.c2"]),
+              spread(ratios), "≤ 1.10x", ratios.median <= 1.10)
+
     machine = (out_dir / "machine.txt").read_text().strip() if (out_dir / "machine.txt").exists() else ""
     text = ["# longrun benchmark results", "",
             "Written by `tests/bench/run-benchmarks.sh`; numbers from one run on the machine",

@@ -14,9 +14,11 @@ build=build/bench
 out=$build/results
 quick=${QUICK:-}
 jobs=2000 repeats=5 gui_jobs=1000 cancel_repeats=10 gb_reps=5 command_jobs=500
+history_jobs=10000 history_repeats=3
 py_jobs="spawn=20,forkserver=60,fork=200"
 if [[ -n "$quick" ]]; then
     jobs=200 repeats=2 gui_jobs=100 cancel_repeats=3 gb_reps=2 command_jobs=100
+    history_jobs=1000 history_repeats=2
     py_jobs="spawn=5,forkserver=10,fork=20"
 fi
 
@@ -59,6 +61,8 @@ step "cancel latency ($cancel_repeats repeats)"
 "$bin/bench_engine" cancel "$cancel_repeats" | tee -a "$out/engine.jsonl"
 step "command jobs of /bin/true vs xargs -P2 and a shell loop ($command_jobs jobs x $repeats)"
 "$bin/bench_engine" command "$command_jobs" "$repeats" | tee -a "$out/engine.jsonl"
+step "history on vs --no-history ($history_jobs trivial jobs x $history_repeats, 2 at a time)"
+"$bin/bench_engine" history "$history_jobs" "$history_repeats" | tee -a "$out/engine.jsonl"
 
 echo "load at end:   $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 python3 tests/bench/report.py "$out" tests/bench/RESULTS.md
