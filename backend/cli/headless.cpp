@@ -1,5 +1,6 @@
 #include "cli/headless.h"
 
+#include "cli/joblog.h"
 #include "cli/jsonreporter.h"
 #include "cli/outputstream.h"
 #include "cli/resume.h"
@@ -320,6 +321,14 @@ int runHeadless(const CliOptions &options)
             return usageError(
                 QStringLiteral("cannot create the image folder '%1'").arg(options.imageDir));
         controller.setImageDirectory(QFileInfo(options.imageDir).absoluteFilePath());
+    }
+    JobLog joblog;
+    if (!options.joblog.isEmpty()) {
+        if (!joblog.open(options.joblog, &error))
+            return usageError(error);
+        joblog.setFailureHandler(
+            [&err](const QString &why) { err.write(QStringLiteral("longrun: %1\n").arg(why)); });
+        joblog.follow(controller);
     }
     controller.setRetries(options.retries);
     controller.setTimeoutSeconds(options.timeoutSeconds);
