@@ -122,6 +122,7 @@ private slots:
     void exportJson();
     void exportToANewFile();
     void exportRefusesAnExistingFile();
+    void exportPagesThroughEverything();
     void exportRefusesAPlantedSymlink();
     void joblogColumns();
     void joblogAppendsWithOneHeader();
@@ -486,6 +487,28 @@ void tst_LookBack::exportRefusesAPlantedSymlink()
     QVERIFY(QFile::link(target, dangling));
     QCOMPARE(run({"export", "--format", "json", "--data-dir", m_data, "-o", dangling}).exitCode, 1);
     QVERIFY(!QFileInfo::exists(target));
+}
+
+// More jobs than two of the export's pages: every one, once, newest first; the history shows
+// its default 50 and says how many more match.
+void tst_LookBack::exportPagesThroughEverything()
+{
+    const QString data = m_dir.filePath("many");
+    const Run made =
+        run({"--headless", "--json", "--data-dir", data, "--repeat", "2001", "primes:limit=2"});
+    QCOMPARE(made.exitCode, 0);
+    const Run r = run({"export", "--format", "csv", "--data-dir", data});
+    QCOMPARE(r.exitCode, 0);
+    QList<QByteArray> lines = r.out.split('\n');
+    QCOMPARE(lines.takeLast(), QByteArray());
+    QCOMPARE(lines.size(), 2002);
+    for (int i = 1; i < lines.size(); ++i)
+        QCOMPARE(lines.at(i).left(lines.at(i).indexOf(',')).toInt(), 2002 - i);
+    QVERIFY(r.err.startsWith("longrun: exported 2001 jobs: "));
+    const Run shown = run({"history", "--data-dir", data});
+    QCOMPARE(ids(shown).size(), 50);
+    QCOMPARE(ids(shown).first(), 2001);
+    QVERIFY(shown.out.endsWith("\n1951 more: --limit/--since to see them\n"));
 }
 
 void tst_LookBack::joblogColumns()
