@@ -110,6 +110,7 @@ private slots:
     void exitStatusInTheJsonStream();
     void historyTable();
     void historyJson();
+    void workerExitForOtherKinds();
     void filtersCombine_data();
     void filtersCombine();
     void limitSaysHowManyMore();
@@ -252,6 +253,23 @@ void tst_LookBack::historyJson()
         for (const char *key : {"log_path", "image_path"})
             QVERIFY2(job.contains(key), key);
     }
+}
+
+// A kind other than command: the worker process's own end is the attempt's.
+void tst_LookBack::workerExitForOtherKinds()
+{
+    const QString data = m_dir.filePath("faults");
+    const Run made = run({"--headless", "--json", "--concurrency", "1", "--data-dir", data,
+                          "fault:mode=abort", "fault:mode=exit-nonzero"});
+    QCOMPARE(made.exitCode, 1);
+    const QList<QJsonObject> jobs = jsonLines(run({"history", "--json", "--data-dir", data}).out);
+    QCOMPARE(jobs.size(), 2);
+    QCOMPARE(jobs.at(0).value("error").toString(),
+             QString("the worker exited with code 3 without a result"));
+    QCOMPARE(jobs.at(0).value("exit_code").toInt(-1), 3);
+    QVERIFY(jobs.at(0).value("signal").isNull());
+    QCOMPARE(jobs.at(1).value("signal").toInt(), SIGABRT);
+    QVERIFY(jobs.at(1).value("exit_code").isNull());
 }
 
 void tst_LookBack::filtersCombine_data()
