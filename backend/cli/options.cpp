@@ -1,7 +1,6 @@
 #include "cli/options.h"
 
 #include "control/taskcontroller.h"
-
 #include "store/jobexport.h"
 
 #include <QtCore/QCommandLineParser>
@@ -79,6 +78,7 @@ constexpr OptionDef kOptions[] = {
 
 // ---- sub-commands: `longrun WORD [options]`, each with a table of its own ------------------
 
+// Their rows' Scope means nothing: a sub-command never opens a window.
 // What `history` and `export` share: which stored jobs.
 constexpr OptionDef kFilterOptions[] = {
     {"help", "h", nullptr, nullptr, Scope::Both, "Print this help and exit."},
@@ -193,7 +193,9 @@ void describe(QCommandLineParser &parser, const SubCommand &sub)
     parser.setApplicationDescription(description);
     addOptions(parser, kFilterOptions);
     addOptions(parser, sub.own);
-    parser.addPositionalArgument(QString::fromLatin1(sub.word), {}, QString::fromLatin1(sub.word));
+    parser.addPositionalArgument(QString::fromLatin1(sub.word),
+                                 QStringLiteral("The command (the first word)."),
+                                 QString::fromLatin1(sub.word));
 }
 
 const SubCommand *subCommandOf(const QStringList &arguments)

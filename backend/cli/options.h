@@ -2,7 +2,9 @@
 
 // longrun's command line, the window's and the headless one alike: one table of options
 // (options.cpp), parsed once, into plain values. Whether a run is headless is decided here too,
-// so that --help and --version work where no window can open.
+// so that --help and --version work where no window can open. A sub-command (`longrun history`,
+// `longrun export`: the first word) is parsed with a table of its own instead, so that its
+// --help lists its options only.
 
 #include "store/storeevent.h"
 
