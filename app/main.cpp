@@ -3,6 +3,7 @@
 // --version and the headless run never need a display.
 
 #include "cli/headless.h"
+#include "cli/lookback.h"
 #include "cli/options.h"
 #include "control/taskcontroller.h"
 #include "system/resources.h"
@@ -100,10 +101,13 @@ int main(int argc, char **argv)
         setNames();
         if (options->help || options->version) {
             const QByteArray text =
-                (options->help ? longrun::helpText() : longrun::versionText()).toLocal8Bit();
+                (options->help ? longrun::helpText(options->command) : longrun::versionText())
+                    .toLocal8Bit();
             std::fwrite(text.constData(), 1, static_cast<std::size_t>(text.size()), stdout);
             return std::fflush(stdout) == 0 ? longrun::kExitOk : longrun::kExitOutputError;
         }
+        if (options->command != longrun::Command::Run)
+            return longrun::runLookBack(*options);
         return longrun::runHeadless(*options);
     }
 

@@ -1,6 +1,7 @@
 #include "cli/headless.h"
 
 #include "cli/dryrun.h"
+#include "cli/joblog.h"
 #include "cli/jsonreporter.h"
 #include "cli/outputstream.h"
 #include "cli/resume.h"
@@ -330,6 +331,14 @@ int runHeadless(const CliOptions &options)
             return usageError(
                 QStringLiteral("cannot create the image folder '%1'").arg(options.imageDir));
         controller.setImageDirectory(QFileInfo(options.imageDir).absoluteFilePath());
+    }
+    JobLog joblog;
+    if (!options.joblog.isEmpty()) {
+        if (!joblog.open(options.joblog, &error))
+            return usageError(error);
+        joblog.setFailureHandler(
+            [&err](const QString &why) { err.write(QStringLiteral("longrun: %1\n").arg(why)); });
+        joblog.follow(controller);
     }
     controller.setRetries(options.retries);
     controller.setTimeoutSeconds(options.timeoutSeconds);

@@ -87,6 +87,11 @@ void JsonReporter::onFinished(const TaskRow &row, State state)
         {QStringLiteral("state"), stateKey(state)},
         {QStringLiteral("attempt"), row.attempt},
         {QStringLiteral("elapsed"), static_cast<double>(m_model.elapsedMs(row)) / 1000.0}};
+    const TaskController::AttemptRecord last = m_controller.lastAttempt(row.id);
+    if (last.exitCode)
+        event.insert(QStringLiteral("exit_code"), *last.exitCode);
+    if (last.signal)
+        event.insert(QStringLiteral("signal"), *last.signal);
     if (state == State::Succeeded) {
         event.insert(QStringLiteral("result"), resultJson(row, m_controller.imagePath(row.id)));
     } else {

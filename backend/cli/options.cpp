@@ -2,12 +2,17 @@
 
 #include "control/taskcontroller.h"
 #include "params.h"
+#include "store/jobexport.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QDateTime>
 #include <QtCore/QFileInfo>
+#include <QtCore/QRegularExpression>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <span>
 
 namespace longrun {
 
@@ -72,8 +77,69 @@ constexpr OptionDef kOptions[] = {
     {"dry-run", nullptr, nullptr, nullptr, Scope::Headless,
      "(headless) List what would run (every job; the commands, their programs and folders) "
      "and exit without running anything or recording history; JSON lines with --json."},
+    {"joblog", nullptr, "FILE", nullptr, Scope::Headless,
+     "(headless) Log every attempt as it ends in FILE, as GNU parallel's --joblog does (TAB "
+     "separated: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command). A new FILE "
+     "is made owner-only; an existing regular file of yours is appended to (the header only "
+     "when it is empty); a symlink or anything else is refused before any job starts."},
     {"list-kinds", nullptr, nullptr, nullptr, Scope::ImpliesHeadless,
      "List the job kinds the worker supports, and exit (never opens a window)."},
+};
+
+// ---- sub-commands: `longrun WORD [options]`, each with a table of its own ------------------
+
+// Their rows' Scope means nothing: a sub-command never opens a window.
+// What `history` and `export` share: which stored jobs.
+constexpr OptionDef kFilterOptions[] = {
+    {"help", "h", nullptr, nullptr, Scope::Both, "Print this help and exit."},
+    {"data-dir", nullptr, "DIR", nullptr, Scope::Both,
+     "Read the history in DIR (default: $LONGRUN_DATA_DIR, else ~/.local/share/longrun)."},
+    {"state", nullptr, "STATE", nullptr, Scope::Both,
+     "Only jobs that ended (or are) in STATE: succeeded, failed, canceled, timed_out, "
+     "interrupted, queued, starting, running, paused. Given again or comma-separated: any of "
+     "them."},
+    {"kind", nullptr, "KIND", nullptr, Scope::Both, "Only jobs of KIND."},
+    {"since", nullptr, "DATE", nullptr, Scope::Both,
+     "Only jobs added at or after DATE: 2026-05-01, 2026-05-01T14:30 (local time), or a time "
+     "ago: 30m, 2h, 3d, 1w."},
+    {"run", nullptr, "ID", nullptr, Scope::Both, "Only jobs of run ID."},
+    {"search", nullptr, "TEXT", nullptr, Scope::Both,
+     "Only jobs with TEXT in their kind, parameters, summary or error."},
+};
+
+constexpr OptionDef kHistoryOptions[] = {
+    {"json", nullptr, nullptr, nullptr, Scope::Both,
+     "One JSON object per job and line, with every stored field."},
+    {"limit", nullptr, "N", nullptr, Scope::Both, "Show the newest N jobs (default: 50)."},
+};
+
+constexpr OptionDef kExportOptions[] = {
+    {"format", nullptr, "FORMAT", nullptr, Scope::Both, "csv (RFC 4180) or json (an array)."},
+    {"output", "o", "FILE", nullptr, Scope::Both,
+     "Write to FILE, a new file made owner-only (an existing FILE or a symlink is refused); "
+     "default: standard output."},
+};
+
+struct SubCommand
+{
+    const char *word;
+    Command command;
+    std::span<const OptionDef> own; // its options after kFilterOptions
+    const char *description;
+};
+
+constexpr SubCommand kSubCommands[] = {
+    {"history", Command::History, kHistoryOptions,
+     "Lists the jobs of past runs from the history, newest first: a table for people, or\n"
+     "JSON lines with --json. Reads the history only (never creates one).\n"
+     "Exit status: 0 (also when no job matches), 1 when there is no history to read, 2 for\n"
+     "bad usage, 74 when standard output cannot be written."},
+    {"export", Command::Export, kExportOptions,
+     "Writes every job of the history that the filters select (no limit) as CSV or JSON,\n"
+     "to standard output or a new FILE. It holds these fields and nothing else (no logs, no\n"
+     "stderr tails, no result values):%1.\n"
+     "Exit status: 0, 1 when there is no history or FILE cannot be made or written, 2 for\n"
+     "bad usage, 74 when standard output cannot be written."},
 };
 
 constexpr const char *kDescription =
@@ -88,12 +154,13 @@ constexpr const char *kDescription =
     "Exit status: 0 when every job succeeded, 1 when any did not, 2 for bad usage or a bad\n"
     "jobs file, 74 when standard output cannot be written, 128+N after signal N (129, 130,\n"
     "143 after SIGHUP, SIGINT, SIGTERM). Signals and an unwritable output cancel every job\n"
-    "first and leave no process behind.";
+    "first and leave no process behind.\n"
+    "Looking back: 'longrun history [options]' lists the jobs of past runs, 'longrun export\n"
+    "--format csv|json [options]' writes them out (see 'longrun history --help').";
 
-void describe(QCommandLineParser &parser)
+void addOptions(QCommandLineParser &parser, std::span<const OptionDef> table)
 {
-    parser.setApplicationDescription(QString::fromUtf8(kDescription));
-    for (const OptionDef &def : kOptions) {
+    for (const OptionDef &def : table) {
         QStringList names{QString::fromLatin1(def.name)};
         if (def.shortName)
             names.prepend(QString::fromLatin1(def.shortName));
@@ -104,8 +171,52 @@ void describe(QCommandLineParser &parser)
             option.setDefaultValue(QString::fromLatin1(def.defaultValue));
         parser.addOption(option);
     }
+}
+
+void describe(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(QString::fromUtf8(kDescription));
+    addOptions(parser, kOptions);
     parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("(headless) Jobs to run."),
                                  QStringLiteral("[JOB...]"));
+}
+
+void describe(QCommandLineParser &parser, const SubCommand &sub)
+{
+    QString description = QString::fromUtf8(sub.description);
+    if (sub.command == Command::Export) {
+        // The fields, wrapped as the rest of the help is.
+        QString fields;
+        qsizetype column = 0;
+        for (const QString &name : exportFieldList().split(QStringLiteral(", "))) {
+            if (column > 0 && column + name.size() > 72) {
+                fields += QStringLiteral(",\n  ");
+                column = 0;
+            } else if (column > 0) {
+                fields += QStringLiteral(", ");
+            }
+            fields += name;
+            column += name.size() + 2;
+        }
+        description = description.arg(QStringLiteral("\n  ") + fields);
+    }
+    parser.setApplicationDescription(description);
+    addOptions(parser, kFilterOptions);
+    addOptions(parser, sub.own);
+    parser.addPositionalArgument(QString::fromLatin1(sub.word),
+                                 QStringLiteral("The command (the first word)."),
+                                 QString::fromLatin1(sub.word));
+}
+
+const SubCommand *subCommandOf(const QStringList &arguments)
+{
+    if (arguments.size() < 2)
+        return nullptr;
+    for (const SubCommand &sub : kSubCommands) {
+        if (arguments.at(1) == QLatin1String(sub.word))
+            return &sub;
+    }
+    return nullptr;
 }
 
 // A whole number in [min, max], or a message that states the range.
@@ -216,6 +327,138 @@ bool checkScope(const QCommandLineParser &parser, const CliOptions &options, QSt
     return true;
 }
 
+// ---- the look-back's filters ----------------------------------------------------------------
+
+QStringList storedStates()
+{
+    QStringList states;
+    for (const State state : {State::Succeeded, State::Failed, State::Canceled, State::TimedOut})
+        states << stateKey(state);
+    states << QStringLiteral("interrupted");
+    for (const State state : {State::Queued, State::Starting, State::Running, State::Paused})
+        states << stateKey(state);
+    return states;
+}
+
+bool stateFilter(const QCommandLineParser &parser, JobQuery *query, QString *error)
+{
+    const QStringList valid = storedStates();
+    for (const QString &value : parser.values(QStringLiteral("state"))) {
+        for (const QString &word : value.split(u',', Qt::SkipEmptyParts)) {
+            const QString state = word.trimmed();
+            if (!valid.contains(state)) {
+                *error = QStringLiteral("--state '%1' is not a state: use %2")
+                             .arg(state, valid.join(QStringLiteral(", ")));
+                return false;
+            }
+            if (!query->states.contains(state))
+                query->states << state;
+        }
+    }
+    return true;
+}
+
+// DATE of --since: an ISO date or date-time (local unless it names its offset), or a time ago.
+std::optional<qint64> sinceTime(const QString &text, const QDateTime &now)
+{
+    static const QRegularExpression ago(QStringLiteral("^([0-9]{1,6})([smhdw])$"));
+    if (const QRegularExpressionMatch m = ago.match(text); m.hasMatch()) {
+        static const QString units = QStringLiteral("smhdw");
+        constexpr qint64 kUnitMs[] = {1000, 60'000, 3'600'000, 86'400'000, 604'800'000};
+        const qint64 unit = kUnitMs[units.indexOf(m.captured(2))];
+        return now.toMSecsSinceEpoch() - m.captured(1).toLongLong() * unit;
+    }
+    if (const QDate date = QDate::fromString(text, Qt::ISODate); date.isValid())
+        return date.startOfDay().toMSecsSinceEpoch();
+    const QDateTime time = QDateTime::fromString(text, Qt::ISODate);
+    if (time.isValid())
+        return time.toMSecsSinceEpoch();
+    return std::nullopt;
+}
+
+bool filters(const QCommandLineParser &parser, JobQuery *query, QString *error)
+{
+    if (!stateFilter(parser, query, error))
+        return false;
+    query->kind = parser.value(QStringLiteral("kind"));
+    query->text = parser.value(QStringLiteral("search"));
+    if (parser.isSet(QStringLiteral("since"))) {
+        const QString text = parser.value(QStringLiteral("since"));
+        const std::optional<qint64> since = sinceTime(text, QDateTime::currentDateTime());
+        if (!since || *since <= 0) {
+            *error = QStringLiteral("--since takes a date (2026-05-01), a date and time "
+                                    "(2026-05-01T14:30) or a time ago (30m, 2h, 3d, 1w), not '%1'")
+                         .arg(text);
+            return false;
+        }
+        query->since = *since;
+    }
+    if (parser.isSet(QStringLiteral("run"))) {
+        bool ok = false;
+        query->runId = parser.value(QStringLiteral("run")).toLongLong(&ok);
+        if (!ok || query->runId < 1) {
+            *error = QStringLiteral("--run takes a run number (see the history), not '%1'")
+                         .arg(parser.value(QStringLiteral("run")));
+            return false;
+        }
+    }
+    return true;
+}
+
+bool lookOptions(const QCommandLineParser &parser, const SubCommand &sub, CliOptions *options,
+                 QString *error)
+{
+    LookOptions &look = options->look;
+    if (!filters(parser, &look.query, error))
+        return false;
+    if (sub.command == Command::History) {
+        look.json = parser.isSet(QStringLiteral("json"));
+        look.limited = parser.isSet(QStringLiteral("limit"));
+        look.query.limit = kHistoryDefaultLimit;
+        return wholeNumber(parser, QStringLiteral("limit"), 1, kMaxHistoryLimit, &look.query.limit,
+                           error);
+    }
+    look.query.limit = 0;
+    const QString format = parser.value(QStringLiteral("format"));
+    if (format != u"csv" && format != u"json") {
+        *error = format.isEmpty() ? QStringLiteral("export needs --format csv or --format json")
+                                  : QStringLiteral("--format is csv or json, not '%1'").arg(format);
+        return false;
+    }
+    look.csv = format == u"csv";
+    look.output = parser.value(QStringLiteral("output"));
+    return true;
+}
+
+// `longrun WORD [options]`: parsed with WORD's own table; it never opens a window.
+std::optional<CliOptions> parseSubCommand(const QStringList &arguments, const SubCommand &sub,
+                                          QString *error)
+{
+    QCommandLineParser parser;
+    describe(parser, sub);
+    QStringList rest = arguments.mid(2);
+    rest.prepend(arguments.first());
+    if (!parser.parse(rest)) {
+        *error = QStringLiteral("%1: %2").arg(QLatin1String(sub.word), parser.errorText());
+        return std::nullopt;
+    }
+    CliOptions options;
+    options.command = sub.command;
+    options.headless = true;
+    options.help = parser.isSet(QStringLiteral("help"));
+    options.dataDir = parser.value(QStringLiteral("data-dir"));
+    if (options.help)
+        return options;
+    if (!parser.positionalArguments().isEmpty()) {
+        *error = QStringLiteral("%1 takes no arguments, only options (not '%2')")
+                     .arg(QLatin1String(sub.word), parser.positionalArguments().first());
+        return std::nullopt;
+    }
+    if (!lookOptions(parser, sub, &options, error))
+        return std::nullopt;
+    return options;
+}
+
 } // namespace
 
 QString longrunVersion()
@@ -234,6 +477,8 @@ QStringList argumentsOf(int argc, char **argv)
 
 std::optional<CliOptions> parseCommandLine(const QStringList &arguments, QString *error)
 {
+    if (const SubCommand *sub = subCommandOf(arguments))
+        return parseSubCommand(arguments, *sub, error);
     QCommandLineParser parser;
     describe(parser);
     if (!parser.parse(arguments)) {
@@ -256,6 +501,7 @@ std::optional<CliOptions> parseCommandLine(const QStringList &arguments, QString
     options.noHistory = parser.isSet(QStringLiteral("no-history"));
     options.resume = parser.isSet(QStringLiteral("resume"));
     options.dryRun = parser.isSet(QStringLiteral("dry-run"));
+    options.joblog = parser.value(QStringLiteral("joblog"));
     options.jobs = parser.positionalArguments();
     if (options.help || options.version)
         return options;
@@ -268,10 +514,15 @@ std::optional<CliOptions> parseCommandLine(const QStringList &arguments, QString
     return options;
 }
 
-QString helpText()
+QString helpText(Command command)
 {
     QCommandLineParser parser;
-    describe(parser);
+    const auto sub = std::find_if(std::begin(kSubCommands), std::end(kSubCommands),
+                                  [command](const SubCommand &s) { return s.command == command; });
+    if (sub != std::end(kSubCommands))
+        describe(parser, *sub);
+    else
+        describe(parser);
     return parser.helpText();
 }
 

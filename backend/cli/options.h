@@ -2,7 +2,11 @@
 
 // longrun's command line, the window's and the headless one alike: one table of options
 // (options.cpp), parsed once, into plain values. Whether a run is headless is decided here too,
-// so that --help and --version work where no window can open.
+// so that --help and --version work where no window can open. A sub-command (`longrun history`,
+// `longrun export`: the first word) is parsed with a table of its own instead, so that its
+// --help lists its options only.
+
+#include "store/storeevent.h"
 
 #include <QtCore/QString>
 #include <QtCore/QStringList>
@@ -13,8 +17,24 @@ namespace longrun {
 
 class TaskController;
 
+// What longrun was asked to do: run jobs (the window or --headless), or a sub-command named by
+// the first word (`longrun history ...`), which never opens a window.
+enum class Command { Run, History, Export };
+
+// `longrun history` and `longrun export`: which stored jobs, and how to give them.
+struct LookOptions
+{
+    JobQuery query;       // the filters; its limit is --limit (history) or 0 (export: all)
+    bool json = false;    // history --json
+    bool csv = false;     // export --format csv (else json)
+    QString output;       // export --output FILE; empty: standard output
+    bool limited = false; // history: --limit was given
+};
+
 struct CliOptions
 {
+    Command command = Command::Run;
+    LookOptions look; // history, export
     bool help = false;
     bool version = false;
     bool headless = false; // --headless, or --list-kinds (which never needs a window)
@@ -37,6 +57,7 @@ struct CliOptions
     QStringList env;  // --env KEY=VALUE, for every command job
     bool envClear = false;
     bool dryRun = false; // list what would run, run nothing
+    QString joblog;      // --joblog FILE: GNU parallel's joblog of the headless run
 };
 
 // The bounds of the number options, stated in their messages.
@@ -46,6 +67,10 @@ inline constexpr int kMaxRetries = 100;
 // fire when it says; the upper bound is the controller's (about 11.5 days).
 inline constexpr double kMinTimeoutSeconds = 0.1;
 inline constexpr double kMaxTimeoutSeconds = 1.0e6;
+
+// `longrun history`: how many jobs it shows unless --limit says.
+inline constexpr int kHistoryDefaultLimit = 50;
+inline constexpr int kMaxHistoryLimit = 1000000;
 
 // Exit statuses of longrun (also in the help text).
 inline constexpr int kExitOk = 0;
@@ -66,7 +91,7 @@ inline constexpr int kExitSignalBase = 128; // + the signal's number
                                                          QString *error);
 
 // What --help and --version print. Need a QCoreApplication (the usage line names argv[0]).
-[[nodiscard]] QString helpText();
+[[nodiscard]] QString helpText(Command command = Command::Run);
 [[nodiscard]] QString versionText();
 
 // Applies what the window and the headless run share: the worker and the concurrency.

@@ -184,6 +184,12 @@ void TaskController::setImageDirectory(const QString &path)
     m_imageDir = path;
 }
 
+TaskController::AttemptRecord TaskController::lastAttempt(int id) const
+{
+    const auto it = m_jobs.find(id);
+    return it == m_jobs.end() ? AttemptRecord{} : it->second.last;
+}
+
 QString TaskController::imagePath(int id) const
 {
     const auto it = m_jobs.find(id);
@@ -306,7 +312,7 @@ int TaskController::enqueue(const QList<JobSpec> &specs, const QList<qint64> &re
     m_model.addJobs(specs, first);
     m_jobs.reserve(m_jobs.size() + static_cast<std::size_t>(count));
     for (int id = first; id < m_nextId; ++id) {
-        m_jobs.emplace(id, Job{1, nullptr, m_retries, {}, false, false, false});
+        m_jobs.emplace(id, Job{1, nullptr, m_retries, {}, false, false, false, {}});
         m_queue.push_back(id);
     }
     if (begins)
@@ -482,6 +488,7 @@ void TaskController::dispatch()
             failUnstarted(id, *job, shortage);
             continue;
         }
+        job->last = AttemptRecord{job->attempt, QDateTime::currentMSecsSinceEpoch(), 0, {}, {}};
         record(StoreEvent::Type::Started, id, job->attempt);
         // Copied: a receiver of the model's signals below may remove rows.
         const JobSpec spec = row->spec;
@@ -594,8 +601,16 @@ void TaskController::concludeAttempt(int id, int attempt, RunnerUpdate update)
         event.summary = update.result->summary;
         event.values = update.result->values;
     }
-    if (const Job *job = findJob(id))
+    event.exitCode = update.exitCode;
+    event.signal = update.signal;
+    if (Job *job = findJob(id)) {
         event.imagePath = job->imagePath;
+        if (job->last.attempt == attempt) {
+            job->last.finishedAt = event.at;
+            job->last.exitCode = update.exitCode;
+            job->last.signal = update.signal;
+        }
+    }
     // "A result reported is a result stored": the row shows it once it is on disk.
     auto shared = std::make_shared<RunnerUpdate>(std::move(update));
     m_history.record(std::move(event),

@@ -35,6 +35,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 class QQmlEngine;
@@ -102,6 +103,17 @@ public:
     void setImageDirectory(const QString &path);
     // Where the image of a job's current attempt is (being) written; "" if it has none.
     [[nodiscard]] QString imagePath(int id) const;
+    // A job's latest attempt that started: wall-clock times (ms since the epoch; finishedAt 0
+    // until it ended) and how it ended, when known. attempt 0: none started (or no such job).
+    struct AttemptRecord
+    {
+        int attempt = 0;
+        qint64 startedAt = 0;
+        qint64 finishedAt = 0;
+        std::optional<int> exitCode;
+        std::optional<int> signal;
+    };
+    [[nodiscard]] AttemptRecord lastAttempt(int id) const;
     // Tests shorten the escalation steps.
     void setRunnerConfig(const RunnerConfig &config);
     [[nodiscard]] const RunnerConfig &runnerConfig() const { return m_config; }
@@ -188,6 +200,7 @@ private:
         bool finishing = false;
         // Dispatched, its worker not running yet: its descriptors are not all open yet.
         bool starting = false;
+        AttemptRecord last;
     };
 
     struct Batch

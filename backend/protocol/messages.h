@@ -215,6 +215,11 @@ struct Result
 struct Error
 {
     std::string message;
+    // Version 2: how the program of a `command` job ended, when it ended by itself. An older
+    // worker sends neither, and so reads as "not known".
+    static constexpr std::int32_t kNoExitCode = -1;
+    std::int32_t exitCode = kNoExitCode; // its exit status, 0..255
+    std::int32_t signal = 0;             // the signal that killed it; 0: none
 };
 
 using WorkerMessage = std::variant<Hello, Progress, Data, Result, Error>;
@@ -303,8 +308,10 @@ void serialize(Archive &ar, Result &m, std::uint32_t const version)
 template<class Archive>
 void serialize(Archive &ar, Error &m, std::uint32_t const version)
 {
-    wire::checkVersion(version, 1, "Error");
+    wire::checkVersion(version, 2, "Error");
     wire::fields(ar, m.message);
+    if (version >= 2)
+        wire::fields(ar, m.exitCode, m.signal);
 }
 
 // Convenience constructors for values of a result.
@@ -328,4 +335,4 @@ CEREAL_CLASS_VERSION(longrun::protocol::Data, 1)
 CEREAL_CLASS_VERSION(longrun::protocol::Value, 1)
 CEREAL_CLASS_VERSION(longrun::protocol::Image, 1)
 CEREAL_CLASS_VERSION(longrun::protocol::Result, 1)
-CEREAL_CLASS_VERSION(longrun::protocol::Error, 1)
+CEREAL_CLASS_VERSION(longrun::protocol::Error, 2)

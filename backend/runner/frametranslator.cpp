@@ -67,9 +67,15 @@ FrameTranslator::Translation FrameTranslator::translate(const proto::WorkerMessa
                 t.points.append(QPointF(p.x, p.y));
         }
     } else {
+        const auto &error = std::get<proto::Error>(message);
         t.kind = Kind::Error;
-        t.text = fromWorker(std::get<proto::Error>(message).message, kMaxTextBytes);
+        t.text = fromWorker(error.message, kMaxTextBytes);
         m_workerError = t.text;
+        // 0..255 is what a wait status holds; signal numbers stop at SIGRTMAX (64).
+        if (error.signal > 0 && error.signal <= 64)
+            m_programSignal = error.signal;
+        else if (error.exitCode >= 0 && error.exitCode <= 255)
+            m_programExitCode = error.exitCode;
     }
     return t;
 }

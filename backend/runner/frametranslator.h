@@ -38,6 +38,10 @@ public:
     [[nodiscard]] const std::optional<JobResult> &result() const { return m_result; }
     [[nodiscard]] std::optional<JobResult> takeResult() { return std::exchange(m_result, {}); }
     [[nodiscard]] const std::optional<QString> &workerError() const { return m_workerError; }
+    // How a command job's program ended, as its worker's Error said (nothing from an old worker,
+    // another kind, or a value no exit can have).
+    [[nodiscard]] std::optional<int> programExitCode() const { return m_programExitCode; }
+    [[nodiscard]] std::optional<int> programSignal() const { return m_programSignal; }
 
     // A worker's UTF-8 text, at most `maxBytes` of it (cut on a character boundary, marked "…").
     [[nodiscard]] static QString fromWorker(const std::string &text, std::size_t maxBytes);
@@ -59,6 +63,8 @@ private:
     double m_progress = 0.0;
     std::optional<JobResult> m_result;
     std::optional<QString> m_workerError;
+    std::optional<int> m_programExitCode;
+    std::optional<int> m_programSignal;
 };
 
 } // namespace longrun

@@ -54,6 +54,7 @@ private:
     void setPaused(bool paused);
     void tick();
     void finish(State terminal, QString error);
+    void setExit(RunnerUpdate &update) const;
     [[nodiscard]] qint64 activeMs() const;
 
     const RunnerConfig &m_config;
@@ -77,6 +78,7 @@ private:
     qint64 m_pausedSince = 0;
     qint64 m_pausedTotal = 0;
     qint64 m_resultAt = -1;
+    std::optional<WorkerExit> m_exit; // once the worker ended
 };
 
 Attempt::Attempt(int jobId, int attempt, const RunnerConfig &config, JobControl &control,
@@ -303,6 +305,7 @@ void Attempt::onStartFailed(const QString &why)
 void Attempt::onFinished(const WorkerExit &exit)
 {
     m_sessionEnded = true;
+    m_exit = exit;
     const bool success = exit.clean && m_translator.result() && !m_translator.workerError()
                          && m_decoder.pendingBytes() == 0 && !m_decoder.hasError();
     // Cancel racing a finish: a job that completed cleanly keeps its result.
@@ -350,10 +353,26 @@ void Attempt::finish(State terminal, QString error)
         update.error = std::move(error);
     // A result that arrived before things went wrong is kept for the user to see.
     update.result = m_translator.takeResult();
+    setExit(update);
     m_updates.post(std::move(update));
     m_terminalPosted = true;
     // Queued: finish() may run inside QProcess::start(), before the loop is running.
     QMetaObject::invokeMethod(&m_loop, &QEventLoop::quit, Qt::QueuedConnection);
+}
+
+// The program's own end when the worker said it (a command job), else the worker's.
+void Attempt::setExit(RunnerUpdate &update) const
+{
+    if (m_translator.programSignal()) {
+        update.signal = m_translator.programSignal();
+    } else if (m_translator.programExitCode()) {
+        update.exitCode = m_translator.programExitCode();
+    } else if (m_exit) {
+        if (m_exit->crashed)
+            update.signal = m_exit->code;
+        else
+            update.exitCode = m_exit->code;
+    }
 }
 
 // "internal error: <what>": an exception in our own code, which fails one job only.

@@ -31,6 +31,9 @@ struct RunnerUpdate
     QString error; // why it did not succeed, in words
     QString stderrTail;
     std::optional<JobResult> result;
+    // How it ended, when known: a command job's program, else the worker process itself.
+    std::optional<int> exitCode;
+    std::optional<int> signal;
 };
 
 // Runners (pool threads) to the controller (the GUI thread).

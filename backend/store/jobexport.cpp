@@ -136,16 +136,23 @@ void ExportWriter::begin()
     write(header + "\r\n");
 }
 
-void ExportWriter::add(const StoredJob &job)
+QJsonObject exportObject(const StoredJob &job)
 {
     const QVariantList values = fieldsOf(job);
     const QList<ExportField> &fields = exportFields();
+    QJsonObject object;
+    for (qsizetype i = 0; i < fields.size(); ++i)
+        object.insert(QLatin1String(fields.at(i).name), QJsonValue::fromVariant(values.at(i)));
+    return object;
+}
+
+void ExportWriter::add(const StoredJob &job)
+{
     if (m_format == ExportFormat::Json) {
-        QJsonObject object;
-        for (qsizetype i = 0; i < fields.size(); ++i)
-            object.insert(QLatin1String(fields.at(i).name), QJsonValue::fromVariant(values.at(i)));
-        write((m_count == 0 ? "\n" : ",\n") + QJsonDocument(object).toJson(QJsonDocument::Compact));
+        write((m_count == 0 ? "\n" : ",\n")
+              + QJsonDocument(exportObject(job)).toJson(QJsonDocument::Compact));
     } else {
+        const QVariantList values = fieldsOf(job);
         QByteArray line;
         for (qsizetype i = 0; i < values.size(); ++i)
             line += (i == 0 ? "" : ",") + csvCell(values.at(i));

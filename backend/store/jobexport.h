@@ -12,6 +12,7 @@
 #include <QtCore/QString>
 
 class QIODevice;
+class QJsonObject;
 
 namespace longrun {
 
@@ -31,6 +32,9 @@ struct ExportField
 // A job's command as one line: a command job's argv, quoted as a shell would need it (and its
 // folder), any other kind as "kind: key=value, ...".
 [[nodiscard]] QString jobCommandLine(const JobSpec &spec);
+
+// A job's exportFields() as a JSON object (what one element of a JSON export holds).
+[[nodiscard]] QJsonObject exportObject(const StoredJob &job);
 
 // Writes a CSV (RFC 4180, a header line first) or a JSON array, one job at a time.
 class ExportWriter final

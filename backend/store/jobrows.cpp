@@ -13,6 +13,11 @@ QVariant textOrNull(const QString &text)
     return text.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(text);
 }
 
+QVariant intOrNull(const std::optional<int> &value)
+{
+    return value ? QVariant(*value) : QVariant(QMetaType(QMetaType::Int));
+}
+
 bool writeStarted(Statements &sql, qint64 job, const StoreEvent &e, const QString &host,
                   QString *error)
 {
@@ -44,9 +49,11 @@ bool writeFinished(Statements &sql, qint64 job, const StoreEvent &e, QString *er
                    {state, e.at, textOrNull(e.summary), textOrNull(valuesToJson(e.values)),
                     textOrNull(e.error), textOrNull(e.stderrTail), textOrNull(e.imagePath), job},
                    error)
-           && sql.run(QStringLiteral("UPDATE attempts SET state = ?, finished_at = ?, error = ?"
-                                     " WHERE job_id = ? AND attempt = ?"),
-                      {state, e.at, textOrNull(e.error), job, e.attempt}, error);
+           && sql.run(QStringLiteral("UPDATE attempts SET state = ?, finished_at = ?, error = ?,"
+                                     " exit_code = ?, signal = ? WHERE job_id = ? AND attempt = ?"),
+                      {state, e.at, textOrNull(e.error), intOrNull(e.exitCode), intOrNull(e.signal),
+                       job, e.attempt},
+                      error);
 }
 
 bool writeRequeued(Statements &sql, qint64 job, QString *error)

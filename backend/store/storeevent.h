@@ -35,6 +35,9 @@ struct StoreEvent
     QString summary;
     QVariantMap values;
     QString imagePath;
+    // Finished: how the attempt ended, when known (a command's program, else the worker).
+    std::optional<int> exitCode;
+    std::optional<int> signal;
 };
 
 // A job of a past run, as --resume and the history read it back. The attempt fields are its

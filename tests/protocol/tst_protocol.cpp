@@ -195,6 +195,8 @@ public:
     {
         out += "Error ";
         text(m.message);
+        sig(m.exitCode);
+        sig(m.signal);
     }
     void operator()(const Start &m)
     {
@@ -385,6 +387,8 @@ std::vector<std::pair<const char *, WorkerMessage>> workerSamples()
         {"error", Error{"worker crashed: std::bad_alloc"}},
         {"error empty", Error{}},
         {"error binary", Error{std::string("\0\xff\x01 \xe2\x82\xac", 7)}},
+        {"error exit code", Error{"exited with code 3", 3, 0}},
+        {"error signal", Error{"killed by signal 9", Error::kNoExitCode, 9}},
     };
 }
 
@@ -484,6 +488,7 @@ private slots:
     void largeDataRoundTrip();
     void concatenatedFrames();
     void wireLayout();
+    void errorOfAnOldWorker();
 
     void workerTruncation_data() { addSampleRows<WorkerMessage>(); }
     void workerTruncation() { truncation<WorkerMessage>(); }
@@ -646,6 +651,21 @@ void tst_Protocol::concatenatedFrames()
 // Frames compared as QByteArray, so that a mismatch prints the bytes.
 #define QCOMPARE_FRAME(actual, expected) QCOMPARE(qba(actual), qba(expected))
 
+// An Error of version 1 (a worker from before exit statuses) reads as "exit not known".
+void tst_Protocol::errorOfAnOldWorker()
+{
+    WorkerFrameDecoder decoder;
+    decoder.feed(Bytes().message(4, 1).str("old").frame());
+    const std::optional<WorkerMessage> decoded = decoder.next();
+    QVERIFY2(!decoder.hasError(), decoder.error().c_str());
+    QVERIFY(decoded && std::holds_alternative<Error>(*decoded));
+    const Error &error = std::get<Error>(*decoded);
+    QCOMPARE(error.message, std::string("old"));
+    QCOMPARE(error.exitCode, Error::kNoExitCode);
+    QCOMPARE(error.signal, 0);
+    QCOMPARE(decoder.pendingBytes(), std::size_t{0});
+}
+
 void tst_Protocol::wireLayout()
 {
     // The hand-written bytes the hostile tests start from are exactly what the encoder writes:
@@ -688,7 +708,10 @@ void tst_Protocol::wireLayout()
                        .u64(3)
                        .raw(std::string(result.image.rgb.begin(), result.image.rgb.end()))
                        .frame());
-    QCOMPARE_FRAME(encodeFrame(WorkerMessage{Error{"e"}}), Bytes().message(4).str("e").frame());
+    QCOMPARE_FRAME(encodeFrame(WorkerMessage{Error{"e"}}),
+                   Bytes().message(4, 2).str("e").i32(-1).i32(0).frame());
+    QCOMPARE_FRAME(encodeFrame(WorkerMessage{Error{"e", 3, 9}}),
+                   Bytes().message(4, 2).str("e").i32(3).i32(9).frame());
 
     QCOMPARE_FRAME(
         encodeFrame(ParentMessage{Start{"k", {Param{"a", {"x", "y"}}}}}),
@@ -870,7 +893,8 @@ void tst_Protocol::hostileInput_data()
     add("Image version 0", false,
         Bytes().message(3).str("").u64(0).u32(0).u32(0).u32(0).u64(0).frame(), 0,
         version("Image", 0));
-    add("Error version 2", false, Bytes().message(4, 2).str("e").frame(), 0, version("Error", 2));
+    add("Error version 3", false, Bytes().message(4, 3).str("e").i32(0).i32(0).frame(), 0,
+        std::string("frame 1: Error message version 3 is not supported (this build knows 1 to 2)"));
     add("Start version 0", true, Bytes().message(0, 0).str("k").u64(0).frame(), 0,
         version("Start", 0));
     add("Param version 2", true, Bytes().message(0).str("k").u64(1).u32(2).str("a").u64(0).frame(),
@@ -1260,9 +1284,10 @@ void tst_Protocol::encodeRefusesOversizedMessage_data()
     QTest::addColumn<bool>("parent");
     QTest::addColumn<int>("bytes");
 
-    // Payload sizes around the limit: header 1 + index 4 + version 4 + string size 8 = 17.
-    QTest::newRow("error text at the limit") << false << int(kMaxFrameSize) - 17;
-    QTest::newRow("error text 1 over") << false << int(kMaxFrameSize) - 16;
+    // Payload sizes around the limit: header 1 + index 4 + version 4 + string size 8 = 17, and
+    // 8 more: an Error's exit code and signal, a Start's number of params.
+    QTest::newRow("error text at the limit") << false << int(kMaxFrameSize) - 17 - 8;
+    QTest::newRow("error text 1 over") << false << int(kMaxFrameSize) - 16 - 8;
     QTest::newRow("error text of the limit") << false << int(kMaxFrameSize);
     QTest::newRow("start kind at the limit") << true << int(kMaxFrameSize) - 17 - 8;
     QTest::newRow("start kind 1 over") << true << int(kMaxFrameSize) - 16 - 8;
@@ -1287,7 +1312,7 @@ void tst_Protocol::encodeRefusesOversizedMessage()
         threw = true;
         what = e.what();
     }
-    const std::size_t payload = 17 + (parent ? 8 : 0) + text.size();
+    const std::size_t payload = 17 + 8 + text.size();
     const bool fits = payload <= kMaxFrameSize;
     QCOMPARE(threw, !fits);
     if (fits) {

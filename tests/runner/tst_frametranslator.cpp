@@ -220,6 +220,35 @@ private slots:
         QCOMPARE(*failing.workerError(), error.text);
     }
 
+    // A command's exit as its worker's Error gives it; what no wait status can hold is dropped.
+    void programExit_data()
+    {
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<int>("signal");
+        QTest::addColumn<int>("expectedCode"); // -1: none
+        QTest::addColumn<int>("expectedSignal");
+        QTest::newRow("exit 3") << 3 << 0 << 3 << -1;
+        QTest::newRow("exit 255") << 255 << 0 << 255 << -1;
+        QTest::newRow("signal 9") << -1 << 9 << -1 << 9;
+        QTest::newRow("an old worker: neither") << -1 << 0 << -1 << -1;
+        QTest::newRow("exit 256") << 256 << 0 << -1 << -1;
+        QTest::newRow("signal 65") << -1 << 65 << -1 << -1;
+        QTest::newRow("negative signal") << 2 << -9 << 2 << -1;
+    }
+
+    void programExit()
+    {
+        QFETCH(int, exitCode);
+        QFETCH(int, signal);
+        QFETCH(int, expectedCode);
+        QFETCH(int, expectedSignal);
+        FrameTranslator translator;
+        QCOMPARE(translator.translate(message("hello")).kind, Kind::Hello);
+        QCOMPARE(translator.translate(proto::Error{"failed", exitCode, signal}).kind, Kind::Error);
+        QCOMPARE(translator.programExitCode().value_or(-1), expectedCode);
+        QCOMPARE(translator.programSignal().value_or(-1), expectedSignal);
+    }
+
     void fromWorker_data()
     {
         QTest::addColumn<QByteArray>("text");

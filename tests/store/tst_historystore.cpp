@@ -129,6 +129,7 @@ class tst_HistoryStore : public QObject
 private slots:
     void createsSchemaPrivately();
     void roundTrip();
+    void exitStatusPerAttempt();
     void migratesFromVersion1();
     void queriesPageAndFilter();
     void exportsCsvAndJson();
@@ -388,6 +389,57 @@ void tst_HistoryStore::roundTrip()
     QCOMPARE(reader.skipped(), 0);
     // A clean close ends the run.
     QVERIFY(!scalar(tmp.path(), QStringLiteral("SELECT finished_at FROM runs")).isNull());
+}
+
+// Each attempt keeps how it ended (attempts.exit_code, attempts.signal); a job shows its last.
+void tst_HistoryStore::exitStatusPerAttempt()
+{
+    QTemporaryDir tmp;
+    {
+        HistoryStore store;
+        QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("cli")));
+        store.record(added(1, primes(100)));
+        store.record(added(2, primes(200)));
+        store.record(started(1));
+        StoreEvent three = finished(1, State::Failed, QStringLiteral("exited with code 3"));
+        three.exitCode = 3;
+        store.record(three);
+        StoreEvent requeued;
+        requeued.type = StoreEvent::Type::Requeued;
+        requeued.seq = 1;
+        requeued.attempt = 2;
+        store.record(requeued);
+        store.record(started(1, 2));
+        StoreEvent killed = finished(1, State::Failed, QStringLiteral("killed"), 2);
+        killed.signal = 9;
+        store.record(killed);
+        store.record(started(2));
+        StoreEvent ok = finished(2, State::Succeeded, QStringLiteral("46 primes up to 200"));
+        ok.exitCode = 0;
+        store.record(ok);
+    }
+    const auto attemptColumn = [&tmp](const char *column, int seq, int attempt) {
+        return scalar(tmp.path(), QStringLiteral("SELECT %1 FROM attempts JOIN jobs ON jobs.id ="
+                                                 " attempts.job_id WHERE seq = %2 AND attempt = %3")
+                                      .arg(QLatin1String(column))
+                                      .arg(seq)
+                                      .arg(attempt));
+    };
+    QCOMPARE(attemptColumn("exit_code", 1, 1), QVariant(3));
+    QVERIFY(attemptColumn("signal", 1, 1).isNull());
+    QVERIFY(attemptColumn("exit_code", 1, 2).isNull());
+    QCOMPARE(attemptColumn("signal", 1, 2), QVariant(9));
+    QCOMPARE(attemptColumn("exit_code", 2, 1), QVariant(0));
+    HistoryReader reader;
+    QString error;
+    QVERIFY2(reader.open(tmp.path(), &error), qPrintable(error));
+    const QList<StoredJob> jobs = reader.jobsOfRun(*reader.lastRun());
+    QCOMPARE(jobs.size(), 2);
+    QCOMPARE(jobs.at(0).attempts, 2);
+    QCOMPARE(jobs.at(0).exitCode, std::nullopt);
+    QCOMPARE(jobs.at(0).signal, std::optional<int>(9));
+    QCOMPARE(jobs.at(1).exitCode, std::optional<int>(0));
+    QCOMPARE(jobs.at(1).signal, std::nullopt);
 }
 
 // The promise: when `then` runs, another reader of the file already sees the terminal state.

@@ -106,14 +106,20 @@ public:
         m_parser.finish();
         m_watch.endAll();
         const int status = m_watch.status();
-        if (WIFSIGNALED(status))
-            return protocol::Error{withTail("command '" + program + "' was killed by signal "
-                                                + signalName(WTERMSIG(status)),
-                                            m_parser)};
+        if (WIFSIGNALED(status)) {
+            protocol::Error error{withTail("command '" + program + "' was killed by signal "
+                                               + signalName(WTERMSIG(status)),
+                                           m_parser)};
+            error.signal = WTERMSIG(status);
+            return error;
+        }
         const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
-        if (code != 0)
-            return protocol::Error{withTail(
+        if (code != 0) {
+            protocol::Error error{withTail(
                 "command '" + program + "' exited with code " + std::to_string(code), m_parser)};
+            error.exitCode = code;
+            return error;
+        }
         protocol::Result result;
         result.summary = "exit code 0";
         result.values.push_back(protocol::intValue("exit_code", 0));
