@@ -30,24 +30,11 @@ struct Outcome
 Outcome headless(const QStringList &args, const QString &folder,
                  const QMap<QString, QString> &extra = {})
 {
-    QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (auto it = extra.cbegin(); it != extra.cend(); ++it)
         env.insert(it.key(), it.value());
-    process.setProcessEnvironment(env);
-    process.setWorkingDirectory(folder);
-    process.start(qEnvironmentVariable("LONGRUN_APP"), QStringList{"--headless"} + args);
-    process.closeWriteChannel();
-    Outcome outcome;
-    if (!process.waitForFinished(test::kHangMs)) {
-        process.kill();
-        process.waitForFinished(-1);
-        return outcome;
-    }
-    if (process.exitStatus() == QProcess::NormalExit)
-        outcome.status = process.exitCode();
-    outcome.out = QString::fromUtf8(process.readAllStandardOutput());
-    outcome.err = QString::fromUtf8(process.readAllStandardError());
+    const test::AppRun run = test::runApp(QStringList{"--headless"} + args, folder, env);
+    Outcome outcome{run.status, QString::fromUtf8(run.out), run.err, {}};
     for (const QString &line : outcome.out.split(u'\n', Qt::SkipEmptyParts))
         outcome.lines << QJsonDocument::fromJson(line.toUtf8()).object();
     return outcome;

@@ -23,29 +23,8 @@ class tst_LookBack : public QObject
 {
     Q_OBJECT
 
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QString err;
-    };
-
-    static Run run(const QStringList &args)
-    {
-        QProcess process;
-        process.start(qEnvironmentVariable("LONGRUN_APP"), args);
-        process.closeWriteChannel();
-        Run result;
-        if (!process.waitForFinished(test::kHangMs)) {
-            process.kill();
-            process.waitForFinished(-1);
-            return result;
-        }
-        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        result.out = process.readAllStandardOutput();
-        result.err = QString::fromUtf8(process.readAllStandardError());
-        return result;
-    }
+    using Run = test::AppRun;
+    static Run run(const QStringList &args) { return test::runApp(args); }
 
     Run history(const QStringList &args) const
     {
@@ -162,7 +141,7 @@ void tst_LookBack::initTestCase()
     QCOMPARE(second.exitCode(), 128 + SIGTERM);
 
     const Run all = history({"--json"});
-    QCOMPARE(all.exitCode, 0);
+    QCOMPARE(all.status, 0);
     m_jobs = jsonLines(all.out);
     QCOMPARE(m_jobs.size(), 4);
 }
@@ -185,7 +164,7 @@ void tst_LookBack::exitStatusInTheJsonStream()
 void tst_LookBack::historyTable()
 {
     const Run r = history({});
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.status, 0);
     const QList<QStringList> rows = table(r.out);
     QCOMPARE(rows.size(), 5);
     QCOMPARE(rows.at(0),
@@ -261,7 +240,7 @@ void tst_LookBack::workerExitForOtherKinds()
     const QString data = m_dir.filePath("faults");
     const Run made = run({"--headless", "--json", "--concurrency", "1", "--data-dir", data,
                           "fault:mode=abort", "fault:mode=exit-nonzero"});
-    QCOMPARE(made.exitCode, 1);
+    QCOMPARE(made.status, 1);
     const QList<QJsonObject> jobs = jsonLines(run({"history", "--json", "--data-dir", data}).out);
     QCOMPARE(jobs.size(), 2);
     QCOMPARE(jobs.at(0).value("error").toString(),
@@ -302,12 +281,12 @@ void tst_LookBack::filtersCombine()
     QFETCH(QStringList, args);
     QFETCH(QList<int>, expected);
     const Run r = history(args);
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.status, 0);
     QCOMPARE(ids(r), expected);
     // The same jobs through export (no limit) as through the history.
     const Run exported =
         run(QStringList{"export", "--format", "json", "--data-dir", m_data} + args);
-    QCOMPARE(exported.exitCode, 0);
+    QCOMPARE(exported.status, 0);
     QList<int> exportedIds;
     for (const QJsonValue &job : QJsonDocument::fromJson(exported.out).array())
         exportedIds << job.toObject().value("id").toInt();
@@ -317,7 +296,7 @@ void tst_LookBack::filtersCombine()
 void tst_LookBack::limitSaysHowManyMore()
 {
     const Run r = history({"--limit", "2"});
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.status, 0);
     QCOMPARE(ids(r), (QList<int>{4, 3}));
     QVERIFY(r.out.endsWith("\n2 more: --limit/--since to see them\n"));
     const Run json = history({"--limit", "3", "--json"});
@@ -327,10 +306,10 @@ void tst_LookBack::limitSaysHowManyMore()
 void tst_LookBack::noMatchIsNoError()
 {
     const Run r = history({"--state", "timed_out"});
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.status, 0);
     QCOMPARE(r.out, QByteArray("no jobs match\n"));
     const Run json = history({"--state", "timed_out", "--json"});
-    QCOMPARE(json.exitCode, 0);
+    QCOMPARE(json.status, 0);
     QCOMPARE(json.out, QByteArray());
     QCOMPARE(json.err, QString("longrun: no jobs match\n"));
 }
@@ -367,7 +346,7 @@ void tst_LookBack::badUsage()
     QFETCH(QStringList, args);
     QFETCH(QString, message);
     const Run r = history(args);
-    QCOMPARE(r.exitCode, 2);
+    QCOMPARE(r.status, 2);
     QVERIFY2(r.err.contains(message), qPrintable(r.err));
     QCOMPARE(r.out, QByteArray());
 }
@@ -376,25 +355,25 @@ void tst_LookBack::missingHistory()
 {
     const QString empty = m_dir.filePath("empty");
     const Run r = run({"history", "--data-dir", empty});
-    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.status, 1);
     QCOMPARE(r.err, QString("longrun: no history in '%1' yet\n").arg(empty));
     // Reading never makes a store.
     QVERIFY(!QFileInfo::exists(empty));
     const Run exported = run({"export", "--format", "csv", "--data-dir", empty});
-    QCOMPARE(exported.exitCode, 1);
+    QCOMPARE(exported.status, 1);
     QVERIFY(!QFileInfo::exists(empty));
 }
 
 void tst_LookBack::helpListsTheOptions()
 {
     const Run h = run({"history", "--help"});
-    QCOMPARE(h.exitCode, 0);
+    QCOMPARE(h.status, 0);
     for (const char *option :
          {"--state", "--kind", "--since", "--run", "--search", "--limit", "--json", "--data-dir"})
         QVERIFY2(h.out.contains(option), option);
     QVERIFY(!h.out.contains("--retries"));
     const Run e = run({"export", "--help"});
-    QCOMPARE(e.exitCode, 0);
+    QCOMPARE(e.status, 0);
     for (const char *option : {"--format", "--output", "--state", "--since"})
         QVERIFY2(e.out.contains(option), option);
     QVERIFY(e.out.simplified().contains(
@@ -408,7 +387,7 @@ void tst_LookBack::helpListsTheOptions()
 void tst_LookBack::exportCsv()
 {
     const Run r = run({"export", "--format", "csv", "--data-dir", m_data, "--kind", "command"});
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.status, 0);
     // The times and runtime as the history holds them (its JSON lines), the rest known.
     const auto line = [this](int index, const QString &rest) {
         const QJsonObject job = m_jobs.at(index);
@@ -439,7 +418,7 @@ void tst_LookBack::exportCsv()
 void tst_LookBack::exportJson()
 {
     const Run r = run({"export", "--format", "json", "--data-dir", m_data});
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.status, 0);
     QJsonParseError error;
     const QJsonArray jobs = QJsonDocument::fromJson(r.out, &error).array();
     QCOMPARE(error.error, QJsonParseError::NoError);
@@ -465,7 +444,7 @@ void tst_LookBack::exportToANewFile()
 {
     const QString path = m_dir.filePath("export.csv");
     const Run r = run({"export", "--format", "csv", "--data-dir", m_data, "--output", path});
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.status, 0);
     QCOMPARE(r.out, QByteArray());
     QVERIFY(
         r.err.startsWith(QStringLiteral("longrun: exported 4 jobs to '%1': id, run,").arg(path)));
@@ -481,7 +460,7 @@ void tst_LookBack::exportRefusesAnExistingFile()
     const QString path = m_dir.filePath("existing.csv");
     write(path, "mine\n");
     const Run r = run({"export", "--format", "csv", "--data-dir", m_data, "-o", path});
-    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.status, 1);
     QCOMPARE(r.err, QStringLiteral("longrun: '%1' already exists: export writes a new file only, "
                                    "never over a file or through a link (pick another name)\n")
                         .arg(path));
@@ -495,7 +474,7 @@ void tst_LookBack::exportRefusesAPlantedSymlink()
     write(victim, "precious\n");
     QVERIFY(QFile::link(victim, link));
     const Run r = run({"export", "--format", "json", "--data-dir", m_data, "--output", link});
-    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.status, 1);
     QVERIFY2(r.err.contains("already exists"), qPrintable(r.err));
     QCOMPARE(readAll(victim), QByteArray("precious\n"));
     QVERIFY(QFileInfo(link).isSymLink());
@@ -503,7 +482,7 @@ void tst_LookBack::exportRefusesAPlantedSymlink()
     const QString dangling = m_dir.filePath("dangling.json");
     const QString target = m_dir.filePath("not-there");
     QVERIFY(QFile::link(target, dangling));
-    QCOMPARE(run({"export", "--format", "json", "--data-dir", m_data, "-o", dangling}).exitCode, 1);
+    QCOMPARE(run({"export", "--format", "json", "--data-dir", m_data, "-o", dangling}).status, 1);
     QVERIFY(!QFileInfo::exists(target));
 }
 
@@ -514,9 +493,9 @@ void tst_LookBack::exportPagesThroughEverything()
     const QString data = m_dir.filePath("many");
     const Run made =
         run({"--headless", "--json", "--data-dir", data, "--repeat", "2001", "primes:limit=2"});
-    QCOMPARE(made.exitCode, 0);
+    QCOMPARE(made.status, 0);
     const Run r = run({"export", "--format", "csv", "--data-dir", data});
-    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.status, 0);
     QList<QByteArray> lines = r.out.split('\n');
     QCOMPARE(lines.takeLast(), QByteArray());
     QCOMPARE(lines.size(), 2002);
@@ -563,8 +542,8 @@ void tst_LookBack::joblogAppendsWithOneHeader()
 {
     const QString path = m_dir.filePath("append.log");
     const QStringList args{"--headless", "--no-history", "--joblog", path, "primes:limit=10"};
-    QCOMPARE(run(args).exitCode, 0);
-    QCOMPARE(run(args).exitCode, 0);
+    QCOMPARE(run(args).status, 0);
+    QCOMPARE(run(args).status, 0);
     struct stat st = {};
     QCOMPARE(::stat(QFile::encodeName(path).constData(), &st), 0);
     QCOMPARE(st.st_mode & 07777, 0600u);
@@ -577,9 +556,8 @@ void tst_LookBack::joblogAppendsWithOneHeader()
     // An empty file of ours gets the header; parallel's +FILE is the same file.
     const QString empty = m_dir.filePath("empty.log");
     write(empty, {});
-    QCOMPARE(
-        run({"--headless", "--no-history", "--joblog", "+" + empty, "primes:limit=10"}).exitCode,
-        0);
+    QCOMPARE(run({"--headless", "--no-history", "--joblog", "+" + empty, "primes:limit=10"}).status,
+             0);
     QVERIFY(readAll(empty).startsWith("Seq\tHost\t"));
     QCOMPARE(readAll(empty).count('\n'), 2);
 }
@@ -589,7 +567,7 @@ void tst_LookBack::joblogLineForEachAttempt()
     const QString path = m_dir.filePath("retries.log");
     const Run r = run({"--headless", "--no-history", "--retries", "1", "--joblog", path,
                        "command:argv=sh -c 'printf \"a\\tb\"; exit 3'"});
-    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.status, 1);
     const QList<QByteArray> lines = readAll(path).split('\n');
     QCOMPARE(lines.size(), 4);
     for (int i = 1; i <= 2; ++i) {
@@ -635,7 +613,7 @@ void tst_LookBack::joblogRefusesASymlink()
     QVERIFY(QFile::link(victim, link));
     const Run r = run({"--headless", "--json", "--no-history", "--joblog", link,
                        "command:argv=touch " + m_dir.filePath("ran")});
-    QCOMPARE(r.exitCode, 2);
+    QCOMPARE(r.status, 2);
     QVERIFY2(r.err.contains(QStringLiteral("--joblog '%1' is a symlink: refused").arg(link)),
              qPrintable(r.err));
     QCOMPARE(readAll(victim), QByteArray("precious\n"));
@@ -647,14 +625,14 @@ void tst_LookBack::joblogRefusesASymlink()
 void tst_LookBack::joblogRefusesWhatIsNotAFile()
 {
     const Run r = run({"--headless", "--no-history", "--joblog", m_dir.path(), "primes:limit=10"});
-    QCOMPARE(r.exitCode, 2);
+    QCOMPARE(r.status, 2);
     QVERIFY2(r.err.contains(
                  QStringLiteral("--joblog '%1' is refused: not a regular file").arg(m_dir.path())),
              qPrintable(r.err));
     const QString fifo = m_dir.filePath("fifo");
     QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
     const Run f = run({"--headless", "--no-history", "--joblog", fifo, "primes:limit=10"});
-    QCOMPARE(f.exitCode, 2);
+    QCOMPARE(f.status, 2);
     QVERIFY2(f.err.contains(QStringLiteral("--joblog '%1'").arg(fifo)), qPrintable(f.err));
 }
 

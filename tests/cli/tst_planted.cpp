@@ -28,18 +28,9 @@ struct Batch
 
 Batch runBatch(const QStringList &args)
 {
-    QProcess process;
-    process.start(qEnvironmentVariable("LONGRUN_APP"), QStringList{"--headless", "--json"} + args);
-    process.closeWriteChannel();
-    Batch batch;
-    if (!process.waitForFinished(test::kHangMs)) {
-        process.kill();
-        process.waitForFinished(-1);
-        return batch;
-    }
-    batch.status = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    batch.err = QString::fromUtf8(process.readAllStandardError());
-    for (const QByteArray &line : process.readAllStandardOutput().split('\n')) {
+    const test::AppRun run = test::runApp(QStringList{"--headless", "--json"} + args);
+    Batch batch{run.status, run.err, {}};
+    for (const QByteArray &line : run.out.split('\n')) {
         const QJsonObject event = QJsonDocument::fromJson(line).object();
         if (event.value(u"event").toString() == u"finished")
             batch.finished << event;

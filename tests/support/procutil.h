@@ -6,6 +6,7 @@
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QList>
+#include <QtCore/QProcess>
 #include <QtCore/QString>
 
 #include <sys/types.h>
@@ -141,6 +142,39 @@ inline QString workerPath()
 inline QString helperPath(const QString &name)
 {
     return QDir(qEnvironmentVariable("LONGRUN_TEST_HELPERS")).filePath(name);
+}
+
+// One run of the real `longrun` ($LONGRUN_APP) to its end.
+struct AppRun
+{
+    int status = -1; // -1: it crashed, or hung and was killed
+    QByteArray out;
+    QString err;
+};
+
+// Runs `longrun ARGS` with no standard input, in `folder` (empty: ours) with `env` (empty:
+// ours), and waits for it; one that hangs is killed.
+inline AppRun runApp(const QStringList &args, const QString &folder = {},
+                     const QProcessEnvironment &env = {})
+{
+    QProcess process;
+    if (!folder.isEmpty())
+        process.setWorkingDirectory(folder);
+    if (!env.isEmpty())
+        process.setProcessEnvironment(env);
+    process.start(qEnvironmentVariable("LONGRUN_APP"), args);
+    process.closeWriteChannel();
+    AppRun run;
+    if (!process.waitForFinished(kHangMs)) {
+        process.kill();
+        process.waitForFinished(-1);
+        return run;
+    }
+    if (process.exitStatus() == QProcess::NormalExit)
+        run.status = process.exitCode();
+    run.out = process.readAllStandardOutput();
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
 }
 
 } // namespace longrun::test
