@@ -326,6 +326,8 @@ void TaskController::recordAdded(int first, int count, const QList<JobSpec> &spe
                                  const QList<qint64> &resumedFrom)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<StoreEvent> events;
+    events.reserve(count);
     for (int i = 0; i < count; ++i) {
         StoreEvent event;
         event.type = StoreEvent::Type::Added;
@@ -333,19 +335,17 @@ void TaskController::recordAdded(int first, int count, const QList<JobSpec> &spe
         event.spec = specs.at(i);
         event.at = now;
         event.resumedFrom = i < resumedFrom.size() ? resumedFrom.at(i) : 0;
-        // One answer for the lot: they are committed together, in one transaction.
-        std::function<void()> then;
-        if (i == count - 1) {
-            then = [this, first, count] {
-                for (int id = first; id < first + count; ++id) {
-                    if (Job *job = findJob(id))
-                        job->stored = true;
-                }
-                dispatch();
-            };
-        }
-        m_history.record(std::move(event), std::move(then));
+        events.append(std::move(event));
     }
+    // One transaction for the lot, all or none: a batch killed while it is stored leaves none
+    // of its jobs (a --resume that was cut short reruns the same jobs again, none lost).
+    m_history.recordAll(std::move(events), [this, first, count] {
+        for (int id = first; id < first + count; ++id) {
+            if (Job *job = findJob(id))
+                job->stored = true;
+        }
+        dispatch();
+    });
 }
 
 void TaskController::record(StoreEvent::Type type, int id, int attempt, State state)

@@ -143,6 +143,20 @@ void HistoryStore::record(StoreEvent event, std::function<void()> then)
         m_waiting.emplace_back(m_lastPosted, std::move(then));
 }
 
+void HistoryStore::recordAll(QList<StoreEvent> events, std::function<void()> then)
+{
+    if (!m_started || events.isEmpty()) {
+        if (then)
+            then();
+        return;
+    }
+    for (StoreEvent &event : events)
+        event = own(std::move(event));
+    m_lastPosted = m_inbox->postAll(std::move(events));
+    if (then)
+        m_waiting.emplace_back(m_lastPosted, std::move(then));
+}
+
 bool HistoryStore::flush(int timeoutMs)
 {
     if (!m_started || m_lastCommitted >= m_lastPosted)

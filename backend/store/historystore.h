@@ -45,6 +45,9 @@ public:
     [[nodiscard]] QString dataDirectory() const { return m_dataDir; }
 
     void record(StoreEvent event, std::function<void()> then = {});
+    // Records `events` as one: they are committed in one transaction, all or none (a batch of
+    // jobs is never stored in part); `then` runs once all of them are committed.
+    void recordAll(QList<StoreEvent> events, std::function<void()> then = {});
     // Waits until everything recorded so far is committed; false on timeout.
     bool flush(int timeoutMs);
     // Forgets every `then` still waiting (their owner is going); the events are still written.

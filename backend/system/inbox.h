@@ -28,9 +28,20 @@ public:
     // Returns the value's number (1, 2, ...): take() says up to which number it took.
     quint64 post(T value)
     {
+        QList<T> one;
+        one.append(std::move(value));
+        return postAll(std::move(one));
+    }
+
+    // Posts `values` as one: take() gets all of them or none (a batch of jobs is stored in one
+    // transaction, never in part). Returns the last one's number.
+    quint64 postAll(QList<T> values)
+    {
+        const auto count = static_cast<quint64>(values.size());
         QMutexLocker lock(&m_mutex);
-        m_values.append(std::move(value));
-        const quint64 number = m_next++;
+        m_values.append(std::move(values));
+        m_next += count;
+        const quint64 number = m_next - 1;
         if (!m_scheduled) {
             m_scheduled = true;
             // By name, not with a functor: a functor is an object this thread builds and the
