@@ -280,6 +280,8 @@ void Attempt::apply(const Translation &t)
     case Translation::Kind::ProtocolError:
         protocolError(t.text);
         break;
+    case Translation::Kind::Output:
+        break; // kept for the attempt's log, which the runner does not write yet
     }
 }
 
