@@ -25,12 +25,14 @@ struct RunnerUpdate
     std::optional<QString> progressText;
     QList<QPointF> points; // new points for the live plot
     qint64 pid = 0;        // worker pid once known
+    QString logPath;       // the attempt's log, relative to the data folder, once it exists
 
     // Set once, on the last update of an attempt.
     std::optional<State> terminal;
     QString error; // why it did not succeed, in words
     QString stderrTail;
     std::optional<JobResult> result;
+    QString logProblem; // why the output log stopped or was never made ("" when all is well)
 };
 
 // Runners (pool threads) to the controller (the GUI thread).

@@ -74,6 +74,7 @@ StoreEvent own(StoreEvent event)
     event.summary = own(event.summary);
     event.values = own(event.values);
     event.imagePath = own(event.imagePath);
+    event.logPath = own(event.logPath);
     return event;
 }
 

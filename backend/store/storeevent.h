@@ -19,6 +19,7 @@ struct StoreEvent
         State,    // Running or Paused: seq, attempt, state
         Finished, // an attempt ended: seq, attempt, state (terminal), at, error, result...
         Requeued, // a new attempt is queued on the same job: seq, attempt
+        Log,      // the attempt's output log exists: seq, attempt, logPath
     };
     Type type = Type::Added;
     int seq = 0;
@@ -33,6 +34,7 @@ struct StoreEvent
     QString summary;
     QVariantMap values;
     QString imagePath;
+    QString logPath; // relative to the data folder ("logs/run3-job1-1.log")
 };
 
 // A job of a past run, as --resume and the history read it back.
