@@ -33,6 +33,8 @@ public:
     // Jobs that ended "interrupted" in runs that are over, other than `exceptRun`, and were not
     // run again since: what the window offers to requeue. Oldest first, at most `limit`.
     [[nodiscard]] QList<StoredJob> interruptedJobs(qint64 exceptRun, int limit);
+    // The log of the last attempt of the stored job `jobId` (jobs.id); nothing for no such job.
+    [[nodiscard]] std::optional<StoredLog> lastLog(qint64 jobId);
     // Rows skipped because they did not parse, since open().
     [[nodiscard]] int skipped() const { return m_skipped; }
 

@@ -53,6 +53,15 @@ struct StoredJob
     bool resumed = false; // a later job reruns this one (--resume made it)
 };
 
+// Where a stored job's last attempt logged its output, as `longrun log` follows it.
+struct StoredLog
+{
+    qint64 jobId = 0;
+    int attempt = 0;    // 0: no attempt began
+    QString logPath;    // relative to the data folder, "" for none (yet)
+    bool ended = false; // the attempt (or the job) finished, or its run's owner is gone
+};
+
 // A run as the history knows it.
 struct StoredRun
 {
