@@ -13,9 +13,10 @@ namespace longrun {
 namespace {
 
 enum class Scope {
-    Both,           // the window and the headless run
-    Headless,       // only without a window: refused with a window
-    ImpliesHeadless // never needs a window: makes the run headless
+    Both,            // the window and the headless run
+    Headless,        // only without a window: refused with a window
+    ImpliesHeadless, // never needs a window: makes the run headless
+    Log              // only with `longrun log ID`
 };
 
 struct OptionDef
@@ -64,11 +65,23 @@ constexpr OptionDef kOptions[] = {
      "(headless) With --resume: the run to resume instead of the last one."},
     {"list-kinds", nullptr, nullptr, nullptr, Scope::ImpliesHeadless,
      "List the job kinds the worker supports, and exit (never opens a window)."},
+    {"keep-days", nullptr, "N", "90", Scope::Both,
+     "Delete from the history, in the background, the jobs (with their logs and images) that "
+     "ended more than N days ago; 0 keeps them forever."},
+    {"keep-jobs", nullptr, "N", "100000", Scope::Both,
+     "Keep at most the N newest jobs in the history (older ones go with their logs and "
+     "images); 0 for no limit."},
+    {"follow", "f", nullptr, nullptr, Scope::Log,
+     "(log) Keep printing while the job runs, as tail -f; end when its attempt ends."},
+    {"stderr", nullptr, nullptr, nullptr, Scope::Log, "(log) Only what the job wrote on stderr."},
+    {"tail", "n", "N", nullptr, Scope::Log, "(log) Only the last N records."},
 };
 
 constexpr const char *kDescription =
     "Runs many long jobs at once, each in its own worker process: in a window, or with\n"
     "--headless reported to the terminal or as JSON lines (--json).\n"
+    "'longrun log ID' prints the log of a stored job's last attempt: one record per line of\n"
+    "its output, 'TIME out|err TEXT' ('out+'/'err+': the line goes on in the next record).\n"
     "JOB (headless) is KIND[:key=value[,key=value...]], e.g. primes:limit=1000000 or\n"
     "\"command:argv=sh -c 'make -j2'\" (an argv takes the rest of the text). A value that\n"
     "holds commas is quoted: \"mandelbrot:region='-1,-1,1,1',width=64\" ('...' keeps\n"
@@ -170,9 +183,47 @@ bool runOption(const QCommandLineParser &parser, CliOptions *options, QString *e
     return true;
 }
 
+// `longrun log ID [--follow] [--stderr] [--tail N]`: a sub-command of its own, which never
+// opens a window and runs no job.
+bool logCommand(const QCommandLineParser &parser, CliOptions *options, QString *error)
+{
+    const QStringList words = parser.positionalArguments();
+    bool ok = false;
+    options->logJob = words.size() == 2 ? words.at(1).toLongLong(&ok) : 0;
+    if (!ok || options->logJob < 1) {
+        *error = words.size() == 2
+                     ? QStringLiteral("log takes a job's number (as the history shows it), not "
+                                      "'%1'")
+                           .arg(words.at(1))
+                     : QStringLiteral("log takes one job's number: longrun log ID");
+        options->logJob = 0;
+        return false;
+    }
+    for (const OptionDef &def : kOptions) {
+        const QString name = QString::fromLatin1(def.name);
+        const bool allowed = def.scope == Scope::Log || name == u"data-dir" || name == u"headless";
+        if (!allowed && parser.isSet(name)) {
+            *error = QStringLiteral("--%1 does not go with 'longrun log'").arg(name);
+            return false;
+        }
+    }
+    options->headless = true;
+    options->jobs.clear();
+    options->follow = parser.isSet(QStringLiteral("follow"));
+    options->stderrOnly = parser.isSet(QStringLiteral("stderr"));
+    return wholeNumber(parser, QStringLiteral("tail"), 1, kMaxTail, &options->tail, error);
+}
+
 // With a window, the headless options mean nothing: say so rather than ignore them.
 bool checkScope(const QCommandLineParser &parser, const CliOptions &options, QString *error)
 {
+    for (const OptionDef &def : kOptions) {
+        if (def.scope == Scope::Log && parser.isSet(QString::fromLatin1(def.name))) {
+            *error = QStringLiteral("--%1 goes with 'longrun log ID'")
+                         .arg(QString::fromLatin1(def.name));
+            return false;
+        }
+    }
     if (options.headless || options.help || options.version)
         return true;
     for (const OptionDef &def : kOptions) {
@@ -232,7 +283,16 @@ std::optional<CliOptions> parseCommandLine(const QStringList &arguments, QString
     options.jobs = parser.positionalArguments();
     if (options.help || options.version)
         return options;
+    if (!options.jobs.isEmpty() && options.jobs.first() == u"log") {
+        if (!logCommand(parser, &options, error))
+            return std::nullopt;
+        return options;
+    }
     if (!checkScope(parser, options, error)
+        || !wholeNumber(parser, QStringLiteral("keep-days"), 0, kMaxKeepDays, &options.keepDays,
+                        error)
+        || !wholeNumber(parser, QStringLiteral("keep-jobs"), 0, kMaxKeepJobs, &options.keepJobs,
+                        error)
         || !wholeNumber(parser, QStringLiteral("repeat"), 1, kMaxRepeat, &options.repeat, error)
         || !wholeNumber(parser, QStringLiteral("retries"), 0, kMaxRetries, &options.retries, error)
         || !seconds(parser, &options.timeoutSeconds, error) || !runOption(parser, &options, error))
@@ -258,6 +318,7 @@ bool configureController(const CliOptions &options, TaskController &controller, 
         controller.setWorkerLaunch({options.worker, {}});
     if (!options.dataDir.isEmpty())
         controller.setDataDirectory(QFileInfo(options.dataDir).absoluteFilePath());
+    controller.history()->setRetention({options.keepDays, options.keepJobs});
     if (!options.concurrency)
         return true;
     int concurrency = 0;

@@ -34,6 +34,14 @@ struct CliOptions
     bool resume = false;
     qint64 runId = 0; // --run: the run --resume reruns (0: the last one)
     QStringList jobs; // positional JOB arguments
+    // Retention of the history (--keep-days, --keep-jobs; 0 keeps forever).
+    int keepDays = 90;
+    int keepJobs = 100000;
+    // `longrun log ID [--follow] [--stderr] [--tail N]` (cli/logcommand.h).
+    qint64 logJob = 0; // the stored job (jobs.id); 0 when this is not `longrun log`
+    bool follow = false;
+    bool stderrOnly = false;
+    int tail = 0; // the last N records only; 0 for all
 };
 
 // The bounds of the number options, stated in their messages.
@@ -43,6 +51,9 @@ inline constexpr int kMaxRetries = 100;
 // fire when it says; the upper bound is the controller's (about 11.5 days).
 inline constexpr double kMinTimeoutSeconds = 0.1;
 inline constexpr double kMaxTimeoutSeconds = 1.0e6;
+inline constexpr int kMaxKeepDays = 100000;
+inline constexpr int kMaxKeepJobs = 1000000000;
+inline constexpr int kMaxTail = 100000000;
 
 // Exit statuses of longrun (also in the help text).
 inline constexpr int kExitOk = 0;
