@@ -23,6 +23,7 @@
 #include <QtTest/QTest>
 
 #include <csignal>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 using namespace longrun;
@@ -1047,6 +1048,38 @@ private slots:
         QCOMPARE(c->model()->succeeded(), 1);
         QCOMPARE(QDir(none.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries),
                  QStringList());
+    }
+
+    // A full disk stops the log with a note and a message; the job still succeeds.
+    void fullDiskStopsTheLogNotTheJob()
+    {
+        if (::geteuid() != 0)
+            QSKIP("needs root to mount a tiny tmpfs");
+        QTemporaryDir data;
+        const QString logs = QDir(data.path()).filePath(QStringLiteral("logs"));
+        QVERIFY(QDir().mkpath(logs));
+        QVERIFY(::chmod(QFile::encodeName(logs).constData(), 0700) == 0);
+        const QByteArray mountPoint = QFile::encodeName(logs);
+        if (::mount("tmpfs", mountPoint.constData(), "tmpfs", 0, "size=8k,mode=0700") != 0)
+            QSKIP("cannot mount a tmpfs here");
+        const auto unmount = qScopeGuard([&] { ::umount2(mountPoint.constData(), MNT_DETACH); });
+        auto c = makeController(1);
+        QSignalSpy errors(c.get(), &TaskController::errorOccurred);
+        QVERIFY(c->history()->openAndWait(data.path(), QStringLiteral("cli")));
+        JobSpec spec = job("command", {{"tty", "false"}});
+        spec.params << JobParam{QStringLiteral("argv"),
+                                {QStringLiteral("sh"), QStringLiteral("-c"),
+                                 QStringLiteral("head -c 100000 /dev/zero | tr '\\0' 'x'")}};
+        const int id = c->enqueue({spec});
+        QVERIFY(waitIdle(*c));
+        QCOMPARE(c->model()->succeeded(), 1);
+        QCOMPARE(errors.size(), 1);
+        const QString message = errors.at(0).at(0).toString();
+        QVERIFY2(message.startsWith(QStringLiteral("job %1: the log of the output stopped: cannot "
+                                                   "write 'logs/run%2-job%1-1.log': No space left")
+                                        .arg(id)
+                                        .arg(c->history()->runId())),
+                 qPrintable(message));
     }
 
     // "A result reported is a result stored": when a job starts, it is in the history; when
