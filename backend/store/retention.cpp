@@ -32,16 +32,17 @@ QString idList(const QList<qint64> &ids)
     return texts.join(QLatin1Char(','));
 }
 
-} // namespace
-
-int pruneBatch(Statements &sql, const Retention &retention, qint64 currentRun,
-               const QString &dataDir, qint64 nowMs, int batch, QString *error)
+// One batch of jobs to delete: their runs and their files (images, then logs).
+struct Doomed
 {
-    QSqlDatabase &db = sql.db();
-    const qint64 cutoff = retention.keepDays > 0 ? nowMs - retention.keepDays * kDayMs : 0;
-    const qint64 kept = firstKept(db, retention.keepJobs);
-    if (cutoff == 0 && kept == 0)
-        return 0;
+    QList<qint64> jobs;
+    QSet<qint64> runs;
+    QStringList files;
+};
+
+bool selectDoomed(QSqlDatabase &db, qint64 currentRun, qint64 cutoff, qint64 kept, int batch,
+                  Doomed *doomed, QString *error)
+{
     QSqlQuery select(db);
     select.prepare(QStringLiteral(
         "SELECT jobs.id, jobs.run_id, jobs.image_path FROM jobs JOIN runs ON runs.id = jobs.run_id"
@@ -53,44 +54,56 @@ int pruneBatch(Statements &sql, const Retention &retention, qint64 currentRun,
         select.addBindValue(value);
     if (!select.exec()) {
         *error = select.lastError().text();
-        return -1;
+        return false;
     }
-    QList<qint64> jobs;
-    QSet<qint64> runs;
-    QStringList files;
     while (select.next()) {
-        jobs << select.value(0).toLongLong();
-        runs << select.value(1).toLongLong();
-        files << select.value(2).toString();
+        doomed->jobs << select.value(0).toLongLong();
+        doomed->runs << select.value(1).toLongLong();
+        doomed->files << select.value(2).toString();
     }
-    select.finish();
-    if (jobs.isEmpty())
-        return 0;
-    // Ids are integers read from the database: joined into the statement, not bound one by one.
-    const QString ids = idList(jobs);
+    if (doomed->jobs.isEmpty())
+        return true;
     QSqlQuery logs(db);
     if (!logs.exec(QStringLiteral("SELECT log_path FROM attempts WHERE log_path IS NOT NULL"
                                   " AND job_id IN (%1)")
-                       .arg(ids))) {
+                       .arg(idList(doomed->jobs)))) {
         *error = logs.lastError().text();
-        return -1;
+        return false;
     }
     while (logs.next())
-        files << logs.value(0).toString();
-    logs.finish();
+        doomed->files << logs.value(0).toString();
+    return true;
+}
+
+} // namespace
+
+int pruneBatch(Statements &sql, const Retention &retention, qint64 currentRun,
+               const QString &dataDir, qint64 nowMs, int batch, QString *error)
+{
+    QSqlDatabase &db = sql.db();
+    const qint64 cutoff = retention.keepDays > 0 ? nowMs - retention.keepDays * kDayMs : 0;
+    const qint64 kept = firstKept(db, retention.keepJobs);
+    if (cutoff == 0 && kept == 0)
+        return 0;
+    Doomed doomed;
+    if (!selectDoomed(db, currentRun, cutoff, kept, batch, &doomed, error))
+        return -1;
+    if (doomed.jobs.isEmpty())
+        return 0;
     // Paths are data: one that leads outside the data folder, or through a link, stays.
-    for (const QString &file : std::as_const(files)) {
+    for (const QString &file : std::as_const(doomed.files)) {
         if (!file.isEmpty())
             removeDataFile(dataDir, file);
     }
+    // Ids are integers read from the database: joined into the statement, not bound one by one.
     QSqlQuery remove(db);
     const bool ok =
         db.transaction()
-        && remove.exec(QStringLiteral("DELETE FROM jobs WHERE id IN (%1)").arg(ids))
+        && remove.exec(QStringLiteral("DELETE FROM jobs WHERE id IN (%1)").arg(idList(doomed.jobs)))
         && remove.exec(QStringLiteral("DELETE FROM runs WHERE id IN (%1) AND id <> %2"
                                       " AND finished_at IS NOT NULL"
                                       " AND NOT EXISTS (SELECT 1 FROM jobs WHERE run_id = runs.id)")
-                           .arg(idList(runs.values()))
+                           .arg(idList(doomed.runs.values()))
                            .arg(currentRun))
         && db.commit();
     if (!ok) {
@@ -98,7 +111,7 @@ int pruneBatch(Statements &sql, const Retention &retention, qint64 currentRun,
         db.rollback();
         return -1;
     }
-    return static_cast<int>(jobs.size());
+    return static_cast<int>(doomed.jobs.size());
 }
 
 } // namespace longrun
