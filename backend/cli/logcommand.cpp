@@ -229,12 +229,12 @@ int follow(HistoryReader &reader, const CliOptions &options, const QString &data
             return kExitOk;
         std::this_thread::sleep_for(kPollInterval);
         const std::optional<StoredLog> now = reader.lastLog(options.logJob);
-        // The attempt followed is over once it ended or another began.
-        if (!now || now->attempt != log.attempt) {
+        // A job still queued: its first attempt is the one to follow. The attempt followed is
+        // over once it ended or another began.
+        if (!now || (log.attempt > 0 && now->attempt != log.attempt))
             log.ended = true;
-        } else {
+        else
             log = *now;
-        }
     }
 }
 
@@ -258,7 +258,7 @@ int runLogCommand(const CliOptions &options)
             QStringLiteral("no job %1 in the history of '%2'").arg(options.logJob).arg(dataDir));
         return kExitJobsFailed;
     }
-    const bool waits = options.follow && !log->ended && log->attempt > 0;
+    const bool waits = options.follow && !log->ended;
     if (log->logPath.isEmpty() && !waits) {
         complain(QStringLiteral("job %1 has no log: only a command job that printed something "
                                 "has one (and no job of a --no-history run)")

@@ -81,6 +81,39 @@ class tst_LogCommand : public QObject
         QSqlDatabase::removeDatabase("edit");
     }
 
+    // Whether the history holds the job `id` yet (a second reader, as the sqlite3 shell).
+    [[nodiscard]] bool stored(int id) const
+    {
+        bool found = false;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), "look");
+            db.setDatabaseName(QDir(m_dir->path()).filePath(QStringLiteral("history.db")));
+            db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+            QSqlQuery query(db);
+            found = db.open()
+                    && query.exec(QStringLiteral("SELECT 1 FROM jobs WHERE id = %1").arg(id))
+                    && query.next();
+        }
+        QSqlDatabase::removeDatabase("look");
+        return found;
+    }
+
+    // Reads `follower` to its end; `seen` tells whether `first` came while `job` still ran.
+    static QByteArray readFollower(QProcess &follower, const QProcess &job, const QByteArray &first,
+                                   bool *seen)
+    {
+        QByteArray out;
+        QElapsedTimer timer;
+        timer.start();
+        while (follower.state() != QProcess::NotRunning && timer.elapsed() < test::kHangMs) {
+            follower.waitForReadyRead(50);
+            out += follower.readAllStandardOutput();
+            if (out.contains(first) && job.state() != QProcess::NotRunning)
+                *seen = true;
+        }
+        return out + follower.readAllStandardOutput();
+    }
+
     [[nodiscard]] QString logFile(int job) const
     {
         return QDir(m_dir->path()).filePath(QStringLiteral("logs/run1-job%1-1.log").arg(job));
@@ -157,22 +190,35 @@ private slots:
         QProcess follower;
         follower.start(qEnvironmentVariable("LONGRUN_APP"),
                        QStringList{"log", "1", "--follow"} + dataDir());
-        QByteArray out;
         bool sawFirstWhileRunning = false;
-        QElapsedTimer timer;
-        timer.start();
-        while (follower.state() != QProcess::NotRunning && timer.elapsed() < test::kHangMs) {
-            follower.waitForReadyRead(50);
-            out += follower.readAllStandardOutput();
-            if (out.contains("out line1") && job.state() != QProcess::NotRunning
-                && !out.contains("out line4"))
-                sawFirstWhileRunning = true;
-        }
+        const QByteArray out = readFollower(follower, job, "out line1", &sawFirstWhileRunning);
         QCOMPARE(follower.state(), QProcess::NotRunning);
-        out += follower.readAllStandardOutput();
         QVERIFY(sawFirstWhileRunning);
         QCOMPARE(follower.exitCode(), 0);
         QCOMPARE(recordsOf(out), (QStringList{"out line1", "out line2", "out line3", "out line4"}));
+        QVERIFY(job.waitForFinished(test::kHangMs));
+        QCOMPARE(job.exitCode(), 0);
+    }
+
+    // --follow on a job still queued waits for its attempt, then follows it to its end.
+    void followQueuedJob()
+    {
+        QProcess job;
+        job.start(
+            qEnvironmentVariable("LONGRUN_APP"),
+            QStringList{"--headless", "--concurrency", "1"} + dataDir()
+                + QStringList{"sleep:seconds=1,steps=1",
+                              "command:tty=false,argv=sh -c 'echo one; sleep 0.5; echo two'"});
+        QTRY_VERIFY_WITH_TIMEOUT(stored(2), test::kHangMs);
+        QProcess follower;
+        follower.start(qEnvironmentVariable("LONGRUN_APP"),
+                       QStringList{"log", "2", "--follow"} + dataDir());
+        bool seen = false;
+        const QByteArray out = readFollower(follower, job, "out one", &seen);
+        QCOMPARE(follower.state(), QProcess::NotRunning);
+        QCOMPARE(follower.exitCode(), 0);
+        QVERIFY(seen);
+        QCOMPARE(recordsOf(out), (QStringList{"out one", "out two"}));
         QVERIFY(job.waitForFinished(test::kHangMs));
         QCOMPARE(job.exitCode(), 0);
     }
