@@ -3,6 +3,7 @@
 // --version and the headless run never need a display.
 
 #include "cli/headless.h"
+#include "cli/logcommand.h"
 #include "cli/lookback.h"
 #include "cli/options.h"
 #include "control/taskcontroller.h"
@@ -106,6 +107,8 @@ int main(int argc, char **argv)
             std::fwrite(text.constData(), 1, static_cast<std::size_t>(text.size()), stdout);
             return std::fflush(stdout) == 0 ? longrun::kExitOk : longrun::kExitOutputError;
         }
+        if (options->command == longrun::Command::Log)
+            return longrun::runLogCommand(*options);
         if (options->command != longrun::Command::Run)
             return longrun::runLookBack(*options);
         return longrun::runHeadless(*options);

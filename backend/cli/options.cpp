@@ -84,6 +84,12 @@ constexpr OptionDef kOptions[] = {
      "when it is empty); a symlink or anything else is refused before any job starts."},
     {"list-kinds", nullptr, nullptr, nullptr, Scope::ImpliesHeadless,
      "List the job kinds the worker supports, and exit (never opens a window)."},
+    {"keep-days", nullptr, "N", "90", Scope::Both,
+     "Delete from the history, in the background, the jobs (with their logs and images) that "
+     "ended more than N days ago; 0 keeps them forever."},
+    {"keep-jobs", nullptr, "N", "100000", Scope::Both,
+     "Keep at most the N newest jobs in the history (older ones go with their logs and "
+     "images); 0 for no limit."},
 };
 
 // ---- sub-commands: `longrun WORD [options]`, each with a table of its own ------------------
@@ -120,26 +126,44 @@ constexpr OptionDef kExportOptions[] = {
      "default: standard output."},
 };
 
+constexpr OptionDef kLogOptions[] = {
+    {"help", "h", nullptr, nullptr, Scope::Both, "Print this help and exit."},
+    {"data-dir", nullptr, "DIR", nullptr, Scope::Both,
+     "Read the history in DIR (default: $LONGRUN_DATA_DIR, else ~/.local/share/longrun)."},
+    {"follow", "f", nullptr, nullptr, Scope::Both,
+     "Keep printing while the job runs, as tail -f; end when its attempt ends."},
+    {"stderr", nullptr, nullptr, nullptr, Scope::Both, "Only what the job wrote on stderr."},
+    {"tail", "n", "N", nullptr, Scope::Both, "Only the last N records."},
+};
+
 struct SubCommand
 {
     const char *word;
     Command command;
-    std::span<const OptionDef> own; // its options after kFilterOptions
+    bool filters;                   // kFilterOptions first
+    std::span<const OptionDef> own; // its options (after the filters)
+    const char *arguments;          // its positional arguments, for the help; nullptr: none
     const char *description;
 };
 
 constexpr SubCommand kSubCommands[] = {
-    {"history", Command::History, kHistoryOptions,
+    {"history", Command::History, true, kHistoryOptions, nullptr,
      "Lists the jobs of past runs from the history, newest first: a table for people, or\n"
      "JSON lines with --json. Reads the history only (never creates one).\n"
      "Exit status: 0 (also when no job matches), 1 when there is no history to read, 2 for\n"
      "bad usage, 74 when standard output cannot be written."},
-    {"export", Command::Export, kExportOptions,
+    {"export", Command::Export, true, kExportOptions, nullptr,
      "Writes every job of the history that the filters select (no limit) as CSV or JSON,\n"
      "to standard output or a new FILE. It holds these fields and nothing else (no logs, no\n"
      "stderr tails, no result values):%1.\n"
      "Exit status: 0, 1 when there is no history or FILE cannot be made or written, 2 for\n"
      "bad usage, 74 when standard output cannot be written."},
+    {"log", Command::Log, false, kLogOptions, "ID",
+     "Prints the log of stored job ID's last attempt (ID as 'longrun history' shows it): one\n"
+     "record per line of its output, 'TIME out|err TEXT' ('out+'/'err+': the line goes on\n"
+     "in the next record; 'note': longrun's own). Streamed from disk, never read whole.\n"
+     "Exit status: 0, 1 for an unknown job or one without a log, 2 for bad usage, 74 when\n"
+     "standard output cannot be written."},
 };
 
 constexpr const char *kDescription =
@@ -156,7 +180,8 @@ constexpr const char *kDescription =
     "143 after SIGHUP, SIGINT, SIGTERM). Signals and an unwritable output cancel every job\n"
     "first and leave no process behind.\n"
     "Looking back: 'longrun history [options]' lists the jobs of past runs, 'longrun export\n"
-    "--format csv|json [options]' writes them out (see 'longrun history --help').";
+    "--format csv|json [options]' writes them out, 'longrun log ID' prints a command job's\n"
+    "log (see 'longrun history --help', 'longrun log --help').";
 
 void addOptions(QCommandLineParser &parser, std::span<const OptionDef> table)
 {
@@ -201,11 +226,16 @@ void describe(QCommandLineParser &parser, const SubCommand &sub)
         description = description.arg(QStringLiteral("\n  ") + fields);
     }
     parser.setApplicationDescription(description);
-    addOptions(parser, kFilterOptions);
+    if (sub.filters)
+        addOptions(parser, kFilterOptions);
     addOptions(parser, sub.own);
     parser.addPositionalArgument(QString::fromLatin1(sub.word),
                                  QStringLiteral("The command (the first word)."),
                                  QString::fromLatin1(sub.word));
+    if (sub.arguments)
+        parser.addPositionalArgument(QString::fromLatin1(sub.arguments),
+                                     QStringLiteral("The stored job."),
+                                     QString::fromLatin1(sub.arguments));
 }
 
 const SubCommand *subCommandOf(const QStringList &arguments)
@@ -430,6 +460,26 @@ bool lookOptions(const QCommandLineParser &parser, const SubCommand &sub, CliOpt
     return true;
 }
 
+// `longrun log ID [--follow] [--stderr] [--tail N]`.
+bool logOptions(const QCommandLineParser &parser, CliOptions *options, QString *error)
+{
+    const QStringList words = parser.positionalArguments();
+    bool ok = false;
+    options->logJob = words.size() == 1 ? words.first().toLongLong(&ok) : 0;
+    if (!ok || options->logJob < 1) {
+        *error = words.size() == 1
+                     ? QStringLiteral("log takes a job's number (as the history shows it), not "
+                                      "'%1'")
+                           .arg(words.first())
+                     : QStringLiteral("log takes one job's number: longrun log ID");
+        options->logJob = 0;
+        return false;
+    }
+    options->follow = parser.isSet(QStringLiteral("follow"));
+    options->stderrOnly = parser.isSet(QStringLiteral("stderr"));
+    return wholeNumber(parser, QStringLiteral("tail"), 1, kMaxTail, &options->tail, error);
+}
+
 // `longrun WORD [options]`: parsed with WORD's own table; it never opens a window.
 std::optional<CliOptions> parseSubCommand(const QStringList &arguments, const SubCommand &sub,
                                           QString *error)
@@ -449,6 +499,11 @@ std::optional<CliOptions> parseSubCommand(const QStringList &arguments, const Su
     options.dataDir = parser.value(QStringLiteral("data-dir"));
     if (options.help)
         return options;
+    if (sub.command == Command::Log) {
+        if (!logOptions(parser, &options, error))
+            return std::nullopt;
+        return options;
+    }
     if (!parser.positionalArguments().isEmpty()) {
         *error = QStringLiteral("%1 takes no arguments, only options (not '%2')")
                      .arg(QLatin1String(sub.word), parser.positionalArguments().first());
@@ -506,6 +561,10 @@ std::optional<CliOptions> parseCommandLine(const QStringList &arguments, QString
     if (options.help || options.version)
         return options;
     if (!checkScope(parser, options, error)
+        || !wholeNumber(parser, QStringLiteral("keep-days"), 0, kMaxKeepDays, &options.keepDays,
+                        error)
+        || !wholeNumber(parser, QStringLiteral("keep-jobs"), 0, kMaxKeepJobs, &options.keepJobs,
+                        error)
         || !wholeNumber(parser, QStringLiteral("repeat"), 1, kMaxRepeat, &options.repeat, error)
         || !wholeNumber(parser, QStringLiteral("retries"), 0, kMaxRetries, &options.retries, error)
         || !seconds(parser, &options.timeoutSeconds, error) || !runOption(parser, &options, error)
@@ -537,6 +596,7 @@ bool configureController(const CliOptions &options, TaskController &controller, 
         controller.setWorkerLaunch({options.worker, {}});
     if (!options.dataDir.isEmpty())
         controller.setDataDirectory(QFileInfo(options.dataDir).absoluteFilePath());
+    controller.history()->setRetention({options.keepDays, options.keepJobs});
     if (!options.concurrency)
         return true;
     int concurrency = 0;

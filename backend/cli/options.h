@@ -19,7 +19,7 @@ class TaskController;
 
 // What longrun was asked to do: run jobs (the window or --headless), or a sub-command named by
 // the first word (`longrun history ...`), which never opens a window.
-enum class Command { Run, History, Export };
+enum class Command { Run, History, Export, Log };
 
 // `longrun history` and `longrun export`: which stored jobs, and how to give them.
 struct LookOptions
@@ -58,6 +58,14 @@ struct CliOptions
     bool envClear = false;
     bool dryRun = false; // list what would run, run nothing
     QString joblog;      // --joblog FILE: GNU parallel's joblog of the headless run
+    // Retention of the history (--keep-days, --keep-jobs; 0 keeps forever).
+    int keepDays = 90;
+    int keepJobs = 100000;
+    // `longrun log ID [--follow] [--stderr] [--tail N]` (cli/logcommand.h).
+    qint64 logJob = 0; // the stored job (jobs.id); 0 when this is not `longrun log`
+    bool follow = false;
+    bool stderrOnly = false;
+    int tail = 0; // the last N records only; 0 for all
 };
 
 // The bounds of the number options, stated in their messages.
@@ -67,6 +75,9 @@ inline constexpr int kMaxRetries = 100;
 // fire when it says; the upper bound is the controller's (about 11.5 days).
 inline constexpr double kMinTimeoutSeconds = 0.1;
 inline constexpr double kMaxTimeoutSeconds = 1.0e6;
+inline constexpr int kMaxKeepDays = 100000;
+inline constexpr int kMaxKeepJobs = 1000000000;
+inline constexpr int kMaxTail = 100000000;
 
 // `longrun history`: how many jobs it shows unless --limit says.
 inline constexpr int kHistoryDefaultLimit = 50;

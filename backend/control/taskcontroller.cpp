@@ -499,7 +499,16 @@ void TaskController::dispatch()
         m_model.setState(id, State::Starting);
         if (m_pool.maxThreadCount() < m_activeCount)
             m_pool.setMaxThreadCount(m_activeCount);
-        m_pool.start(new JobRunner(id, job->attempt, spec, m_config, job->control, m_inbox));
+        RunnerConfig config = m_config;
+        // A command's output log, beside the history it belongs to (none without one).
+        if (m_history.isOn()) {
+            config.logDataDir = m_history.dataDirectory();
+            config.logName = QStringLiteral("run%1-job%2-%3.log")
+                                 .arg(m_history.runId())
+                                 .arg(id)
+                                 .arg(job->attempt);
+        }
+        m_pool.start(new JobRunner(id, job->attempt, spec, config, job->control, m_inbox));
     }
     // Only entries of jobs cleared meanwhile may have been left in the queue.
     endBatchIfIdle();
@@ -557,6 +566,16 @@ void TaskController::apply(RunnerUpdate &update)
         return;
     if (update.pid > 0)
         m_model.setPid(id, update.pid);
+    if (!update.logPath.isEmpty()) {
+        StoreEvent event;
+        event.type = StoreEvent::Type::Log;
+        event.seq = id;
+        event.attempt = job->attempt;
+        event.logPath = update.logPath;
+        m_history.record(std::move(event));
+    }
+    if (!update.logProblem.isEmpty())
+        fail(tr("job %1: %2").arg(id).arg(update.logProblem));
     if ((update.state || update.terminal) && job->starting) {
         job->starting = false;
         --m_starting;

@@ -2,6 +2,7 @@
 
 #include <cereal/archives/portable_binary.hpp>
 
+#include <cstdlib>
 #include <cstring>
 #include <istream>
 #include <ostream>
@@ -59,9 +60,25 @@ Value boolValue(std::string key, bool v)
 
 const char *messageName(const WorkerMessage &m)
 {
-    static constexpr const char *names[] = {"hello", "progress", "data", "result", "error"};
+    static constexpr const char *names[] = {"hello",  "progress", "data",
+                                            "result", "error",    "output"};
     static_assert(std::size(names) == std::variant_size_v<WorkerMessage>);
     return names[m.index()];
+}
+
+std::uint64_t logLimit()
+{
+    const char *text = std::getenv("LONGRUN_LOG_LIMIT");
+    if (text == nullptr || *text == '\0')
+        return kDefaultLogLimit;
+    std::uint64_t value = 0;
+    for (const char *c = text; *c != '\0'; ++c) {
+        // Digits only, and at most 2^50: anything else is a mistake, not a limit.
+        if (*c < '0' || *c > '9' || value > (std::uint64_t{1} << 50))
+            return kDefaultLogLimit;
+        value = value * 10 + static_cast<std::uint64_t>(*c - '0');
+    }
+    return value;
 }
 
 namespace {

@@ -222,7 +222,29 @@ struct Error
     std::int32_t signal = 0;             // the signal that killed it; 0: none
 };
 
-using WorkerMessage = std::variant<Hello, Progress, Data, Result, Error>;
+// Bytes a `command` job's program wrote, for the attempt's log: in the order the worker read
+// them, in chunks of at most kMaxOutputChunk bytes, and at most the log limit (logLimit()) per
+// attempt. Past the limit the worker counts what it drops and says so once per stream, at the
+// end: an OutputChunk with no bytes, `dropped` > 0 and the `limit` it applied.
+struct OutputChunk
+{
+    enum Stream : std::uint8_t { Out = 1, Err = 2 };
+    std::uint8_t stream = Out; // a pty merges both into Out
+    std::uint64_t atMs = 0;    // when the worker read them, ms since the epoch (its clock)
+    std::string bytes;         // as the program wrote them: not necessarily UTF-8
+    std::uint64_t dropped = 0; // the final note: bytes of this stream not sent
+    std::uint64_t limit = 0;   // the final note: the limit that dropped them
+};
+
+using WorkerMessage = std::variant<Hello, Progress, Data, Result, Error, OutputChunk>;
+
+// One OutputChunk's bytes at most: far below the frame cap.
+inline constexpr std::size_t kMaxOutputChunk = 64 * 1024;
+// What the worker sends of a job's output by default, both streams together: 16 MiB.
+inline constexpr std::uint64_t kDefaultLogLimit = 16u * 1024u * 1024u;
+// The log limit: $LONGRUN_LOG_LIMIT (bytes, a whole number; 0 keeps no output) when it is set
+// and valid, else kDefaultLogLimit. The worker applies it; the app caps a log file by it too.
+[[nodiscard]] std::uint64_t logLimit();
 
 // ---- serialization ---------------------------------------------------------------------
 
@@ -314,6 +336,15 @@ void serialize(Archive &ar, Error &m, std::uint32_t const version)
         wire::fields(ar, m.exitCode, m.signal);
 }
 
+template<class Archive>
+void serialize(Archive &ar, OutputChunk &m, std::uint32_t const version)
+{
+    wire::checkVersion(version, 1, "OutputChunk");
+    wire::fields(ar, m.stream, m.atMs, m.bytes, m.dropped, m.limit);
+    if (m.stream != OutputChunk::Out && m.stream != OutputChunk::Err)
+        throw cereal::Exception("unknown output stream " + std::to_string(m.stream));
+}
+
 // Convenience constructors for values of a result.
 [[nodiscard]] Value intValue(std::string key, std::int64_t v);
 [[nodiscard]] Value realValue(std::string key, double v);
@@ -336,3 +367,4 @@ CEREAL_CLASS_VERSION(longrun::protocol::Value, 1)
 CEREAL_CLASS_VERSION(longrun::protocol::Image, 1)
 CEREAL_CLASS_VERSION(longrun::protocol::Result, 1)
 CEREAL_CLASS_VERSION(longrun::protocol::Error, 2)
+CEREAL_CLASS_VERSION(longrun::protocol::OutputChunk, 1)

@@ -60,7 +60,10 @@ FrameTranslator::Translation FrameTranslator::translate(const proto::WorkerMessa
     if (const auto *m = std::get_if<proto::Result>(&message))
         return result(*m);
     Translation t;
-    if (const auto *m = std::get_if<proto::Data>(&message)) {
+    if (std::holds_alternative<proto::OutputChunk>(message)) {
+        // For the attempt's log: the caller hands the chunk itself to its AttemptLog.
+        t.kind = Kind::Output;
+    } else if (const auto *m = std::get_if<proto::Data>(&message)) {
         t.kind = Kind::Points;
         for (const proto::Point &p : m->points) {
             if (std::isfinite(p.x) && std::isfinite(p.y))

@@ -24,7 +24,7 @@ public:
     // What one message meant.
     struct Translation
     {
-        enum class Kind { Hello, Progress, Points, Result, Error, ProtocolError };
+        enum class Kind { Hello, Progress, Points, Result, Error, ProtocolError, Output };
         Kind kind = Kind::ProtocolError;
         double progress = 0.0; // Progress, Result: the fraction to show, never below an earlier
         QString text;          // Progress: its text; Error: the message; ProtocolError: what

@@ -2,6 +2,7 @@
 
 #include "framing.h"
 #include "jobs/startrequest.h"
+#include "runner/attemptlog.h"
 #include "runner/frametranslator.h"
 #include "runner/updatecoalescer.h"
 #include "runner/workersession.h"
@@ -49,6 +50,7 @@ private:
     void onFinished(const WorkerExit &exit);
     void onStartFailed(const QString &why);
     void apply(const Translation &t);
+    void log(const proto::OutputChunk &chunk);
     void protocolError(const QString &what);
     void beginStop(Reason reason, QString text, bool immediateKill);
     void setPaused(bool paused);
@@ -65,6 +67,7 @@ private:
     proto::WorkerFrameDecoder m_decoder;
     FrameTranslator m_translator;
     UpdateCoalescer m_updates;
+    AttemptLog m_log;
     QTimer m_tickTimer;
     QElapsedTimer m_clock;
 
@@ -89,6 +92,7 @@ Attempt::Attempt(int jobId, int attempt, const RunnerConfig &config, JobControl 
     , m_session(std::make_unique<LocalLauncher>(config.launch),
                 {config.cancelGraceMs, config.termGraceMs, config.shutdownGraceMs})
     , m_updates(jobId, attempt, inbox, config.flushIntervalMs)
+    , m_log(config.logDataDir, config.logName)
 {
     m_tickTimer.setInterval(100);
     connect(&m_tickTimer, &QTimer::timeout, this, &Attempt::tick);
@@ -232,7 +236,11 @@ void Attempt::onOutput(const QByteArray &bytes)
         return;
     m_decoder.feed(bytes.constData(), static_cast<std::size_t>(bytes.size()));
     while (auto message = m_decoder.next()) {
-        apply(m_translator.translate(*message));
+        const Translation t = m_translator.translate(*message);
+        if (t.kind == Translation::Kind::Output)
+            log(std::get<proto::OutputChunk>(*message));
+        else
+            apply(t);
         if (m_reason == Reason::Protocol)
             return;
     }
@@ -282,6 +290,18 @@ void Attempt::apply(const Translation &t)
     case Translation::Kind::ProtocolError:
         protocolError(t.text);
         break;
+    case Translation::Kind::Output:
+        break; // onOutput() logs the chunk itself
+    }
+}
+
+void Attempt::log(const proto::OutputChunk &chunk)
+{
+    m_log.write(chunk);
+    if (std::optional<QString> path = m_log.takeCreated()) {
+        RunnerUpdate update = m_updates.update();
+        update.logPath = std::move(*path);
+        m_updates.post(std::move(update));
     }
 }
 
@@ -342,6 +362,7 @@ void Attempt::finish(State terminal, QString error)
     m_phase = Phase::Done;
     m_tickTimer.stop();
     m_updates.flush();
+    m_log.close();
 
     RunnerUpdate update = m_updates.update();
     update.terminal = terminal;
@@ -354,6 +375,7 @@ void Attempt::finish(State terminal, QString error)
     // A result that arrived before things went wrong is kept for the user to see.
     update.result = m_translator.takeResult();
     setExit(update);
+    update.logProblem = m_log.problem();
     m_updates.post(std::move(update));
     m_terminalPosted = true;
     // Queued: finish() may run inside QProcess::start(), before the loop is running.

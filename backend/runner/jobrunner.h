@@ -37,6 +37,10 @@ struct RunnerConfig
     int helloTimeoutMs = 30000; // a worker that never says hello is stuck
     int exitAfterResultMs = 2000;
     int flushIntervalMs = 16; // at most one update per job per frame
+    // Where the attempt's output log goes (runner/attemptlog.h): the data folder's logs/, under
+    // logName ("" in either: no log, e.g. --no-history).
+    QString logDataDir;
+    QString logName;
 };
 
 class JobRunner final : public QRunnable

@@ -25,6 +25,7 @@ struct RunnerUpdate
     std::optional<QString> progressText;
     QList<QPointF> points; // new points for the live plot
     qint64 pid = 0;        // worker pid once known
+    QString logPath;       // the attempt's log, relative to the data folder, once it exists
 
     // Set once, on the last update of an attempt.
     std::optional<State> terminal;
@@ -34,6 +35,7 @@ struct RunnerUpdate
     // How it ended, when known: a command job's program, else the worker process itself.
     std::optional<int> exitCode;
     std::optional<int> signal;
+    QString logProblem; // why the output log stopped or was never made ("" when all is well)
 };
 
 // Runners (pool threads) to the controller (the GUI thread).

@@ -1,6 +1,7 @@
 #include "store/historyreader.h"
 
 #include "store/jobjson.h"
+#include "store/owner.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
@@ -198,6 +199,30 @@ QStringList HistoryReader::kinds()
             kinds << query.value(0).toString();
     }
     return kinds;
+}
+
+std::optional<StoredLog> HistoryReader::lastLog(qint64 jobId)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("SELECT jobs.id, attempts.attempt, attempts.log_path,"
+                                 " coalesce(attempts.finished_at, jobs.finished_at) IS NOT NULL,"
+                                 " runs.finished_at IS NOT NULL, runs.owner_pid, runs.owner_start"
+                                 " FROM jobs JOIN runs ON runs.id = jobs.run_id"
+                                 " LEFT JOIN attempts ON attempts.job_id = jobs.id"
+                                 " WHERE jobs.id = ? ORDER BY attempts.attempt DESC LIMIT 1"));
+    query.addBindValue(jobId);
+    if (!query.exec() || !query.next())
+        return std::nullopt;
+    StoredLog log;
+    log.jobId = query.value(0).toLongLong();
+    log.attempt = query.value(1).toInt();
+    log.logPath = query.value(2).toString();
+    // A run whose owner died (killed, a crash) ends nothing itself: its attempts are over too.
+    const bool ownerGone = query.value(4).toBool()
+                           || processIdentity(static_cast<pid_t>(query.value(5).toLongLong()))
+                                  != query.value(6).toString();
+    log.ended = query.value(3).toBool() || ownerGone;
+    return log;
 }
 
 QList<StoredJob> HistoryReader::readJobs(QSqlQuery &query)

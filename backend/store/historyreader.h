@@ -40,6 +40,8 @@ public:
     [[nodiscard]] std::optional<StoredJob> job(qint64 id);
     // The kinds the history holds, sorted: what a kind filter offers.
     [[nodiscard]] QStringList kinds();
+    // The log of the last attempt of the stored job `jobId` (jobs.id); nothing for no such job.
+    [[nodiscard]] std::optional<StoredLog> lastLog(qint64 jobId);
     // Rows skipped because they did not parse, since open().
     [[nodiscard]] int skipped() const { return m_skipped; }
 

@@ -74,6 +74,7 @@ StoreEvent own(StoreEvent event)
     event.summary = own(event.summary);
     event.values = own(event.values);
     event.imagePath = own(event.imagePath);
+    event.logPath = own(event.logPath);
     return event;
 }
 
@@ -105,6 +106,7 @@ void HistoryStore::open(const QString &dataDir, const QString &origin)
     m_inbox = std::make_shared<StoreInbox>(m_writer, "drain");
     m_writer->setInbox(m_inbox);
     m_writer->setOpenRequest(dataDir, origin);
+    m_writer->setRetention(m_retention);
     m_reports = m_writer->reports();
     m_writer->moveToThread(&m_thread);
     m_writer->setListener(this);
@@ -201,6 +203,11 @@ void HistoryStore::onWriterFailed()
 {
     m_on = false;
     emit failed(m_reports->read().failure);
+}
+
+void HistoryStore::onWriterPruned()
+{
+    emit pruned(m_reports->read().pruned);
 }
 
 } // namespace longrun

@@ -40,6 +40,8 @@ public:
     void open(const QString &dataDir, const QString &origin);
     // Opens and waits for the answer (the CLI, before its event loop; tests). True when on.
     bool openAndWait(const QString &dataDir, const QString &origin);
+    // What retention keeps (store/retention.h); before open().
+    void setRetention(const Retention &retention) { m_retention = retention; }
     [[nodiscard]] bool isOn() const { return m_on; }
     [[nodiscard]] qint64 runId() const { return m_runId; }
     [[nodiscard]] QString dataDirectory() const { return m_dataDir; }
@@ -61,12 +63,15 @@ Q_SIGNALS:
     void failed(const QString &message);
     // Some of what was recorded is now committed (and its `then` has run).
     void committed();
+    // Retention is done for this run: `jobs` old jobs were deleted with their files.
+    void pruned(qint64 jobs);
 
 private:
     // Called by the writer, queued and by name (StoreWriter::setListener).
     Q_INVOKABLE void onWriterOpened();
     Q_INVOKABLE void onWriterCommitted();
     Q_INVOKABLE void onWriterFailed();
+    Q_INVOKABLE void onWriterPruned();
 
     QThread m_thread;
     std::shared_ptr<StoreInbox> m_inbox;
@@ -77,6 +82,7 @@ private:
     quint64 m_lastCommitted = 0;
     qint64 m_runId = 0;
     QString m_dataDir;
+    Retention m_retention;
     bool m_started = false;
     bool m_on = false;
 };

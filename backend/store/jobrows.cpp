@@ -65,6 +65,13 @@ bool writeRequeued(Statements &sql, qint64 job, QString *error)
         {job}, error);
 }
 
+bool writeLog(Statements &sql, qint64 job, const StoreEvent &e, QString *error)
+{
+    return sql.run(
+        QStringLiteral("UPDATE attempts SET log_path = ? WHERE job_id = ? AND attempt = ?"),
+        {e.logPath, job, e.attempt}, error);
+}
+
 } // namespace
 
 QSqlQuery *Statements::prepared(const QString &sql, const QVariantList &values, QString *error)
@@ -145,6 +152,8 @@ bool writeChange(Statements &sql, qint64 jobRow, const StoreEvent &event, const 
         return writeFinished(sql, jobRow, event, error);
     case StoreEvent::Type::Requeued:
         return writeRequeued(sql, jobRow, error);
+    case StoreEvent::Type::Log:
+        return writeLog(sql, jobRow, event, error);
     case StoreEvent::Type::Added:
         break;
     }

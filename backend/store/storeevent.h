@@ -21,6 +21,7 @@ struct StoreEvent
         State,    // Running or Paused: seq, attempt, state
         Finished, // an attempt ended: seq, attempt, state (terminal), at, error, result...
         Requeued, // a new attempt is queued on the same job: seq, attempt
+        Log,      // the attempt's output log exists: seq, attempt, logPath
     };
     Type type = Type::Added;
     int seq = 0;
@@ -38,6 +39,7 @@ struct StoreEvent
     // Finished: how the attempt ended, when known (a command's program, else the worker).
     std::optional<int> exitCode;
     std::optional<int> signal;
+    QString logPath; // relative to the data folder ("logs/run3-job1-1.log")
 };
 
 // A job of a past run, as --resume and the history read it back. The attempt fields are its
@@ -74,6 +76,15 @@ struct JobQuery
     // Paging, newest first: only jobs with a smaller id than this (0: from the newest).
     qint64 beforeId = 0;
     int limit = 200; // at most this many; 0 for no limit
+};
+
+// Where a stored job's last attempt logged its output, as `longrun log` follows it.
+struct StoredLog
+{
+    qint64 jobId = 0;
+    int attempt = 0;    // 0: no attempt began
+    QString logPath;    // relative to the data folder, "" for none (yet)
+    bool ended = false; // the attempt (or the job) finished, or its run's owner is gone
 };
 
 // A run as the history knows it.

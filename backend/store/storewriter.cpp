@@ -84,6 +84,10 @@ void StoreWriter::open()
     else
         recoverInterrupted(&notices);
     m_off = !ok;
+    if (ok) {
+        m_root = *dir;
+        QMetaObject::invokeMethod(this, "prune", Qt::QueuedConnection);
+    }
     m_reports->change([&](Report &report) {
         report.runId = ok ? m_runId : 0;
         report.error = ok ? QString() : QStringLiteral("history is off: %1").arg(error);
@@ -279,6 +283,23 @@ bool StoreWriter::writeOne(const StoreEvent &event, QString *error)
     if (row == 0)
         return true;
     return writeChange(*m_sql, row, event, m_host, error);
+}
+
+void StoreWriter::prune()
+{
+    constexpr int kBatch = 200;
+    QString error;
+    const int deleted =
+        m_off ? 0 : pruneBatch(*m_sql, m_retention, m_runId, m_root, nowMs(), kBatch, &error);
+    if (deleted > 0)
+        m_reports->change([deleted](Report &report) { report.pruned += deleted; });
+    if (deleted == kBatch) {
+        QMetaObject::invokeMethod(this, "prune", Qt::QueuedConnection);
+        return;
+    }
+    // A failure leaves the rest for the next run; the history itself is fine.
+    m_reports->change([](Report &report) { report.pruneDone = true; });
+    tell("onWriterPruned");
 }
 
 void StoreWriter::turnOff(const QString &message)

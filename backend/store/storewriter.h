@@ -8,6 +8,7 @@
 // Created by HistoryStore and moved to its thread; never touched from another thread.
 
 #include "store/jobrows.h"
+#include "store/retention.h"
 #include "store/storeevent.h"
 #include "system/inbox.h"
 
@@ -41,11 +42,13 @@ public:
     // mutex TSan sees.
     struct Report
     {
-        qint64 runId = 0;      // 0 while (or when) the history is off
-        QString error;         // why open() failed
-        QStringList notices;   // what open() found: interrupted runs, a damaged file
-        quint64 committed = 0; // every event numbered up to this is on disk (or dropped)
-        QString failure;       // why a write turned the history off
+        qint64 runId = 0;       // 0 while (or when) the history is off
+        QString error;          // why open() failed
+        QStringList notices;    // what open() found: interrupted runs, a damaged file
+        quint64 committed = 0;  // every event numbered up to this is on disk (or dropped)
+        QString failure;        // why a write turned the history off
+        qint64 pruned = 0;      // jobs retention deleted so far
+        bool pruneDone = false; // retention has nothing more to do in this run
     };
 
     // Before the writer moves to its thread (the thread's start orders them for TSan too).
@@ -55,6 +58,7 @@ public:
         m_dataDir = dataDir;
         m_origin = origin;
     }
+    void setRetention(const Retention &retention) { m_retention = retention; }
     // What the writer reports, shared with HistoryStore: the writer is deleted on its own
     // thread, and this outlives it for whoever reads last. Any thread.
     class Reports final
@@ -82,10 +86,14 @@ public:
     Q_INVOKABLE void open();
     Q_INVOKABLE void drain();
     Q_INVOKABLE void close();
+    // One batch of retention, queued again on this thread until nothing is left: the drains of
+    // the running batch pass in between.
+    Q_INVOKABLE void prune();
 
     // Who hears of the writer's news, by name and queued (see tell()): its Q_INVOKABLE
     // onWriterOpened() once after open(), when report() has the run's id (0 when the history is
-    // off), the error and the notices; onWriterCommitted() when report().committed went up;
+    // off), the error and the notices; onWriterPruned() when retention is done (report().pruned
+    // says how many jobs went); onWriterCommitted() when report().committed went up;
     // onWriterFailed() once, when a write failed and the history went off (report().failure
     // says why). Set before the writer moves to its thread; it outlives the thread.
     void setListener(QObject *listener) { m_listener = listener; }
@@ -109,6 +117,8 @@ private:
     std::unique_ptr<Statements> m_sql;
     QString m_dataDir;
     QString m_origin;
+    QString m_root; // the data folder, absolute, once open
+    Retention m_retention;
     std::shared_ptr<Reports> m_reports = std::make_shared<Reports>();
     QObject *m_listener = nullptr;
     static constexpr qint64 kBatchMs = 10;

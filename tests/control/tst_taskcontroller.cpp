@@ -6,8 +6,13 @@
 #include "jobspecs.h"
 #include "procutil.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QRandomGenerator>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QSet>
 #include <QtCore/QTemporaryDir>
 #include <QtGui/QImage>
@@ -18,6 +23,8 @@
 #include <QtTest/QTest>
 
 #include <csignal>
+#include <sys/mount.h>
+#include <sys/stat.h>
 
 using namespace longrun;
 using longrun::test::job;
@@ -951,6 +958,128 @@ private slots:
         QVERIFY(waitIdle(*c));
         QCOMPARE(maxActive, 3);
         QCOMPARE(c->model()->succeeded(), 12);
+    }
+
+    // A command's output goes to a log file of its attempt in the data folder's logs/: made
+    // owner-only, one record per line in order, its path (relative to the data folder) stored
+    // with the attempt. On a pty both streams are one; with pipes each keeps its tag.
+    void commandOutputIsLogged_data()
+    {
+        QTest::addColumn<QString>("script");
+        QTest::addColumn<QString>("tty");
+        QTest::addColumn<QStringList>("records");
+        QTest::newRow("pty") << "echo a; echo b >&2; echo c"
+                             << "true" << QStringList{"out a", "out b", "out c"};
+        QTest::newRow("pipes") << "echo a; sleep 0.1; echo b >&2; sleep 0.1; echo c"
+                               << "false" << QStringList{"out a", "err b", "out c"};
+        QTest::newRow("partial line") << "printf 'x y'; sleep 0.1; echo z"
+                                      << "false" << QStringList{"out+ x y", "out z"};
+    }
+    void commandOutputIsLogged()
+    {
+        QFETCH(QString, script);
+        QFETCH(QString, tty);
+        QFETCH(QStringList, records);
+        QTemporaryDir data;
+        auto c = makeController(1);
+        QVERIFY(c->history()->openAndWait(data.path(), QStringLiteral("cli")));
+        JobSpec spec = job("command", {{"tty", tty}});
+        spec.params << JobParam{QStringLiteral("argv"),
+                                {QStringLiteral("sh"), QStringLiteral("-c"), script}};
+        const int id = c->enqueue({spec});
+        QVERIFY(waitIdle(*c));
+        QCOMPARE(c->model()->succeeded(), 1);
+        const QString relative =
+            QStringLiteral("logs/run%1-job%2-1.log").arg(c->history()->runId()).arg(id);
+        const QString path = QDir(data.path()).filePath(relative);
+        QFile file(path);
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(path));
+        struct stat info = {};
+        QCOMPARE(::lstat(QFile::encodeName(path).constData(), &info), 0);
+        QCOMPARE(info.st_mode & 07777, 0600u);
+        QStringList seen;
+        const QRegularExpression line(
+            QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (.*)$"));
+        for (const QByteArray &bytes : file.readAll().split('\n')) {
+            if (bytes.isEmpty())
+                continue;
+            const QRegularExpressionMatch match = line.match(QString::fromUtf8(bytes));
+            QVERIFY2(match.hasMatch(), bytes.constData());
+            seen << match.captured(1);
+        }
+        QCOMPARE(seen, records);
+
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), "logreader");
+        db.setDatabaseName(QDir(data.path()).filePath(QStringLiteral("history.db")));
+        QVERIFY(db.open());
+        const auto cleanup = qScopeGuard([&db] {
+            db.close();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase("logreader");
+        });
+        QSqlQuery query(db);
+        QVERIFY(query.exec(QStringLiteral("SELECT log_path FROM attempts JOIN jobs ON jobs.id ="
+                                          " attempts.job_id WHERE run_id = %1 AND seq = %2")
+                               .arg(c->history()->runId())
+                               .arg(id)));
+        QVERIFY(query.next());
+        QCOMPARE(query.value(0).toString(), relative);
+    }
+
+    // No output, or no history: no log file (and none stored).
+    void noLogWithoutOutputOrHistory()
+    {
+        QTemporaryDir data;
+        {
+            auto c = makeController(1);
+            QVERIFY(c->history()->openAndWait(data.path(), QStringLiteral("cli")));
+            c->enqueue({job("primes", {{"limit", "1000"}}), job("command", {{"argv", "true"}})});
+            QVERIFY(waitIdle(*c));
+            QCOMPARE(c->model()->succeeded(), 2);
+        }
+        QVERIFY(!QFileInfo::exists(QDir(data.path()).filePath(QStringLiteral("logs"))));
+        QTemporaryDir none;
+        const QByteArray old = qgetenv("LONGRUN_DATA_DIR");
+        qputenv("LONGRUN_DATA_DIR", none.path().toLocal8Bit());
+        const auto restore = qScopeGuard([&old] { qputenv("LONGRUN_DATA_DIR", old); });
+        auto c = makeController(1);
+        c->enqueue({job("command", {{"argv", "pwd"}})});
+        QVERIFY(waitIdle(*c));
+        QCOMPARE(c->model()->succeeded(), 1);
+        QCOMPARE(QDir(none.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries),
+                 QStringList());
+    }
+
+    // A full disk stops the log with a note and a message; the job still succeeds.
+    void fullDiskStopsTheLogNotTheJob()
+    {
+        if (::geteuid() != 0)
+            QSKIP("needs root to mount a tiny tmpfs");
+        QTemporaryDir data;
+        const QString logs = QDir(data.path()).filePath(QStringLiteral("logs"));
+        QVERIFY(QDir().mkpath(logs));
+        QVERIFY(::chmod(QFile::encodeName(logs).constData(), 0700) == 0);
+        const QByteArray mountPoint = QFile::encodeName(logs);
+        if (::mount("tmpfs", mountPoint.constData(), "tmpfs", 0, "size=8k,mode=0700") != 0)
+            QSKIP("cannot mount a tmpfs here");
+        const auto unmount = qScopeGuard([&] { ::umount2(mountPoint.constData(), MNT_DETACH); });
+        auto c = makeController(1);
+        QSignalSpy errors(c.get(), &TaskController::errorOccurred);
+        QVERIFY(c->history()->openAndWait(data.path(), QStringLiteral("cli")));
+        JobSpec spec = job("command", {{"tty", "false"}});
+        spec.params << JobParam{QStringLiteral("argv"),
+                                {QStringLiteral("sh"), QStringLiteral("-c"),
+                                 QStringLiteral("head -c 100000 /dev/zero | tr '\\0' 'x'")}};
+        const int id = c->enqueue({spec});
+        QVERIFY(waitIdle(*c));
+        QCOMPARE(c->model()->succeeded(), 1);
+        QCOMPARE(errors.size(), 1);
+        const QString message = errors.at(0).at(0).toString();
+        QVERIFY2(message.startsWith(QStringLiteral("job %1: the log of the output stopped: cannot "
+                                                   "write 'logs/run%2-job%1-1.log': No space left")
+                                        .arg(id)
+                                        .arg(c->history()->runId())),
+                 qPrintable(message));
     }
 
     // "A result reported is a result stored": when a job starts, it is in the history; when

@@ -129,6 +129,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         for (const StoredJob &job : reader.jobsOfRun(run)) {
             check(!job.spec.kind.isEmpty());
             check(reader.job(job.id).has_value());
+            (void)reader.lastLog(job.id);
         }
     }
     (void)jobsToResume(reader.jobsOfRun(last.value_or(0)));

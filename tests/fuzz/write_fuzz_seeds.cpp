@@ -75,6 +75,10 @@ int main(int argc, char **argv)
         {"result", encodeFrame(WorkerMessage{sampleResult()})},
         {"result_empty", encodeFrame(WorkerMessage{Result{}})},
         {"error", encodeFrame(WorkerMessage{Error{"worker crashed"}})},
+        {"output", encodeFrame(WorkerMessage{OutputChunk{OutputChunk::Err, 1796119200123,
+                                                         std::string("warn\n\xff\0x", 8), 0, 0}})},
+        {"output_note",
+         encodeFrame(WorkerMessage{OutputChunk{OutputChunk::Out, 1, "", 12345678, 16u << 20}})},
         {"start", encodeFrame(ParentMessage{sampleStart()})},
         {"cancel", encodeFrame(ParentMessage{Cancel{}})},
     };

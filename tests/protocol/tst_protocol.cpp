@@ -215,6 +215,15 @@ public:
         out += "Cancel ";
         num(m.reserved);
     }
+    void operator()(const OutputChunk &m)
+    {
+        out += "OutputChunk ";
+        num(m.stream);
+        num(m.atMs);
+        text(m.bytes);
+        num(m.dropped);
+        num(m.limit);
+    }
 };
 
 template<class Message>
@@ -389,6 +398,10 @@ std::vector<std::pair<const char *, WorkerMessage>> workerSamples()
         {"error binary", Error{std::string("\0\xff\x01 \xe2\x82\xac", 7)}},
         {"error exit code", Error{"exited with code 3", 3, 0}},
         {"error signal", Error{"killed by signal 9", Error::kNoExitCode, 9}},
+        {"output", OutputChunk{OutputChunk::Out, 1796119200123, "hello\nwor", 0, 0}},
+        {"output binary stderr",
+         OutputChunk{OutputChunk::Err, 0, std::string("\0\xff\r\n", 4), 0, 0}},
+        {"output note", OutputChunk{OutputChunk::Err, 1, "", 12345678, 16u << 20}},
     };
 }
 
@@ -859,7 +872,9 @@ void tst_Protocol::hostileInput_data()
         "frame 1: bad archive header byte 255");
     add("header only", false, Bytes().u8(1).frame(), 0,
         "frame 1: truncated message (Failed to read 4 bytes from input stream! Read 0)");
-    add("worker index 5", false, Bytes().message(5).frame(), 0,
+    // The first index past the variant (5 until OutputChunk was appended).
+    add("worker index past the last", false,
+        Bytes().message(static_cast<std::int32_t>(std::variant_size_v<WorkerMessage>)).frame(), 0,
         "frame 1: Invalid 'index' selector when deserializing std::variant");
     add("worker index INT32_MAX", false,
         Bytes().message(std::numeric_limits<std::int32_t>::max()).frame(), 0,
@@ -921,6 +936,10 @@ void tst_Protocol::hostileInput_data()
     };
     add("value type 4", false, valueOfType(4), 0, "frame 1: unknown value type 4");
     add("value type 255", false, valueOfType(255), 0, "frame 1: unknown value type 255");
+    add("output stream 3", false, Bytes().message(5).u8(3).u64(0).str("x").u64(0).u64(0).frame(), 0,
+        "frame 1: unknown output stream 3");
+    add("output stream 0", false, Bytes().message(5).u8(0).u64(0).str("").u64(0).u64(0).frame(), 0,
+        "frame 1: unknown output stream 0");
     add("image 2x2 with 11 bytes", false,
         Bytes()
             .message(3)

@@ -146,6 +146,8 @@ private slots:
     void fullDiskTurnsHistoryOff();
     void twoStoresShareOneFile();
     void noHistoryStillAnswers();
+    void retentionDeletesOldJobsAndTheirFiles();
+    void retentionKeepsTheNewestJobs();
 };
 
 void tst_HistoryStore::createsSchemaPrivately()
@@ -771,6 +773,134 @@ void tst_HistoryStore::noHistoryStillAnswers()
     QVERIFY(ran);
     QVERIFY(!store.isOn());
     QVERIFY(store.flush(10));
+}
+
+namespace {
+
+StoreEvent logged(int seq, const QString &path)
+{
+    StoreEvent e;
+    e.type = StoreEvent::Type::Log;
+    e.seq = seq;
+    e.attempt = 1;
+    e.logPath = path;
+    return e;
+}
+
+bool writeFile(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write("x\n") == 2;
+}
+
+} // namespace
+
+// Jobs of finished runs older than --keep-days go with their log and image files; a stored path
+// that leads outside the data folder (or through a link) is data, and what it names stays; a
+// run whose owner still runs and the run now running are untouched.
+void tst_HistoryStore::retentionDeletesOldJobsAndTheirFiles()
+{
+    QTemporaryDir data;
+    QTemporaryDir outside;
+    const QString dir = data.path();
+    const qint64 old = QDateTime::currentMSecsSinceEpoch() - 3 * 24 * 3600 * 1000LL;
+    QVERIFY(QDir(dir).mkpath(QStringLiteral("logs")) && QDir(dir).mkpath(QStringLiteral("images")));
+    const QString keptText = QDir(outside.path()).filePath(QStringLiteral("keep.txt"));
+    const QString keptImage = QDir(outside.path()).filePath(QStringLiteral("keep.png"));
+    const QString image = QDir(dir).filePath(QStringLiteral("images/old-1.png"));
+    const QStringList logs = {QStringLiteral("logs/old-1.log"), QStringLiteral("logs/old-2.log"),
+                              QStringLiteral("logs/link.log"),
+                              QStringLiteral("logs/../../") + QFileInfo(outside.path()).fileName()
+                                  + QStringLiteral("/keep.txt")};
+    // The data folder and the outside one are both in the temporary folder: the fourth path
+    // climbs from one into the other.
+    QCOMPARE(QFileInfo(data.path()).path(), QFileInfo(outside.path()).path());
+    for (const QString &path : {keptText, keptImage, image, QDir(dir).filePath(logs.at(0)),
+                                QDir(dir).filePath(logs.at(1))})
+        QVERIFY2(writeFile(path), qPrintable(path));
+    QVERIFY(QFile::link(keptText, QDir(dir).filePath(logs.at(2))));
+    qint64 oldRun = 0;
+    {
+        HistoryStore store;
+        QVERIFY(store.openAndWait(dir, QStringLiteral("cli")));
+        oldRun = store.runId();
+        for (int seq = 1; seq <= 4; ++seq) {
+            store.record(added(seq, primes(seq)));
+            store.record(started(seq));
+            store.record(logged(seq, logs.at(seq - 1)));
+            StoreEvent end = finished(seq, State::Succeeded, QStringLiteral("done"));
+            end.imagePath = seq == 1 ? image : seq == 2 ? keptImage : QString();
+            store.record(end);
+        }
+        QVERIFY(store.flush(test::kHangMs));
+    }
+    scalar(dir, QStringLiteral("UPDATE jobs SET added_at = %1, finished_at = %1").arg(old));
+    // A run still going (its owner, this process, lives) with an old job: never touched.
+    HistoryStore running;
+    running.setRetention({0, 0});
+    QVERIFY(running.openAndWait(dir, QStringLiteral("window")));
+    StoreEvent oldAdded = added(1, primes(7));
+    oldAdded.at = old;
+    running.record(oldAdded);
+    QVERIFY(running.flush(test::kHangMs));
+
+    HistoryStore store;
+    store.setRetention({1, 0});
+    QSignalSpy pruned(&store, &HistoryStore::pruned);
+    QVERIFY(store.openAndWait(dir, QStringLiteral("cli")));
+    StoreEvent mine = added(1, primes(9));
+    mine.at = old;
+    store.record(mine);
+    QTRY_COMPARE_WITH_TIMEOUT(pruned.count(), 1, test::kHangMs);
+    QCOMPARE(pruned.at(0).at(0).toLongLong(), 4);
+    QVERIFY(store.flush(test::kHangMs));
+    QCOMPARE(scalar(dir, QStringLiteral("SELECT count(*) FROM jobs WHERE run_id = %1").arg(oldRun))
+                 .toInt(),
+             0);
+    QCOMPARE(scalar(dir, QStringLiteral("SELECT count(*) FROM attempts")).toInt(), 0);
+    QCOMPARE(
+        scalar(dir, QStringLiteral("SELECT count(*) FROM runs WHERE id = %1").arg(oldRun)).toInt(),
+        0);
+    QCOMPARE(
+        scalar(dir,
+               QStringLiteral("SELECT count(*) FROM jobs WHERE run_id = %1").arg(running.runId()))
+            .toInt(),
+        1);
+    QCOMPARE(
+        scalar(dir,
+               QStringLiteral("SELECT count(*) FROM jobs WHERE run_id = %1").arg(store.runId()))
+            .toInt(),
+        1);
+    // Gone: the files inside the data folder. Kept: what lies outside, and the link itself
+    // (it is not followed; it stays for whoever planted it to explain).
+    QVERIFY(!QFileInfo::exists(image));
+    QVERIFY(!QFileInfo::exists(QDir(dir).filePath(logs.at(0))));
+    QVERIFY(!QFileInfo::exists(QDir(dir).filePath(logs.at(1))));
+    QVERIFY(QFileInfo(QDir(dir).filePath(logs.at(2))).isSymLink());
+    QVERIFY(QFileInfo::exists(keptText));
+    QVERIFY(QFileInfo::exists(keptImage));
+}
+
+// --keep-jobs N: only the N newest jobs stay (the oldest of finished runs go first).
+void tst_HistoryStore::retentionKeepsTheNewestJobs()
+{
+    QTemporaryDir data;
+    const QString dir = data.path();
+    {
+        HistoryStore store;
+        QVERIFY(store.openAndWait(dir, QStringLiteral("cli")));
+        for (int seq = 1; seq <= 5; ++seq)
+            store.record(added(seq, primes(seq)));
+        QVERIFY(store.flush(test::kHangMs));
+    }
+    HistoryStore store;
+    store.setRetention({0, 2});
+    QSignalSpy pruned(&store, &HistoryStore::pruned);
+    QVERIFY(store.openAndWait(dir, QStringLiteral("cli")));
+    QTRY_COMPARE_WITH_TIMEOUT(pruned.count(), 1, test::kHangMs);
+    QCOMPARE(pruned.at(0).at(0).toLongLong(), 3);
+    QCOMPARE(scalar(dir, QStringLiteral("SELECT group_concat(seq) FROM jobs")).toString(),
+             QStringLiteral("4,5"));
 }
 
 int main(int argc, char **argv)

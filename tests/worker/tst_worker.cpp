@@ -8,6 +8,7 @@
 
 #include <QByteArray>
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -337,6 +338,9 @@ private slots:
     void command();
     void commandProgress_data();
     void commandProgress();
+    void commandOutputFrames();
+    void commandOutputLimit();
+    void commandOutputBinary();
     void commandItemCountIsNotCompletion();
     void commandEndsWhatLeftItsGroup_data();
     void commandEndsWhatLeftItsGroup();
@@ -893,6 +897,85 @@ void tst_Worker::commandProgress()
 }
 
 // xz -v prints "file (1/1)" before its percentages: "1/1" names the file, it is not 100%.
+// Everything a program writes reaches the app in OutputChunk frames, each stream's bytes in the
+// order read and before the Result, stamped with the worker's clock.
+void tst_Worker::commandOutputFrames()
+{
+    Params p = params({"tty=false"});
+    p.push_back(argvParam({"sh", "-c", "echo a; sleep 0.1; echo b >&2; sleep 0.1; echo c"}));
+    Worker worker;
+    const qint64 before = QDateTime::currentMSecsSinceEpoch();
+    QVERIFY(worker.run("command", p));
+    const qint64 after = QDateTime::currentMSecsSinceEpoch();
+    QVERIFY2(worker.wellFormed(), qPrintable(worker.errorText()));
+    QVERIFY(worker.result());
+    QStringList seen;
+    std::uint64_t lastAt = 0;
+    bool resultSeen = false;
+    for (const WorkerMessage &m : worker.messages()) {
+        resultSeen = resultSeen || std::holds_alternative<Result>(m);
+        const auto *chunk = std::get_if<OutputChunk>(&m);
+        if (!chunk)
+            continue;
+        QVERIFY(!resultSeen);
+        QCOMPARE(chunk->dropped, std::uint64_t{0});
+        QVERIFY(chunk->atMs >= lastAt);
+        QVERIFY(chunk->atMs >= std::uint64_t(before) && chunk->atMs <= std::uint64_t(after));
+        lastAt = chunk->atMs;
+        seen
+            << QStringLiteral("%1:%2").arg(chunk->stream).arg(QString::fromStdString(chunk->bytes));
+    }
+    QCOMPARE(seen, (QStringList{"1:a\n", "2:b\n", "1:c\n"}));
+    // The tail of the result is kept as before.
+    QCOMPARE(QString::fromStdString(findValue(*worker.result(), "output_tail")->text),
+             QStringLiteral("a\nb\nc"));
+}
+
+// Past LONGRUN_LOG_LIMIT (both streams together) bytes are counted, not sent, and each stream
+// says once, at the end, how many it dropped.
+void tst_Worker::commandOutputLimit()
+{
+    Params p = params({"tty=false"});
+    p.push_back(argvParam(
+        {"sh", "-c", "head -c 5000 /dev/zero | tr '\\0' x; sleep 0.1; head -c 300 /dev/zero >&2"}));
+    Worker worker;
+    worker.setEnvironmentVariable("LONGRUN_LOG_LIMIT", "1000");
+    QVERIFY(worker.run("command", p));
+    QVERIFY2(worker.wellFormed(), qPrintable(worker.errorText()));
+    QVERIFY(worker.result());
+    std::string kept[3];
+    std::uint64_t dropped[3] = {};
+    int notes = 0;
+    for (const OutputChunk &chunk : worker.all<OutputChunk>()) {
+        kept[chunk.stream] += chunk.bytes;
+        if (chunk.dropped > 0) {
+            ++notes;
+            QVERIFY(chunk.bytes.empty());
+            QCOMPARE(chunk.limit, std::uint64_t{1000});
+            dropped[chunk.stream] += chunk.dropped;
+        }
+    }
+    QCOMPARE(kept[1], std::string(1000, 'x'));
+    QCOMPARE(kept[2], std::string());
+    QCOMPARE(dropped[1], std::uint64_t{4000});
+    QCOMPARE(dropped[2], std::uint64_t{300});
+    QCOMPARE(notes, 2);
+}
+
+// Output that is not text survives byte for byte (pipes: a pty would turn \n into \r\n).
+void tst_Worker::commandOutputBinary()
+{
+    Params p = params({"tty=false"});
+    p.push_back(argvParam({"sh", "-c", "printf '\\377\\000a\\376\\n\\001'"}));
+    Worker worker;
+    QVERIFY(worker.run("command", p));
+    QVERIFY2(worker.wellFormed(), qPrintable(worker.errorText()));
+    std::string bytes;
+    for (const OutputChunk &chunk : worker.all<OutputChunk>())
+        bytes += chunk.bytes;
+    QCOMPARE(bytes, std::string("\377\000a\376\n\001", 6));
+}
+
 void tst_Worker::commandItemCountIsNotCompletion()
 {
     const QString script = QStringLiteral(

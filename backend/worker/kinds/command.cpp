@@ -1,9 +1,11 @@
 // command: runs the user's program in a session of its own and, where the kernel allows, a PID
 // namespace of its own (process/spawn.h, pidns.h), and turns its output into progress. The
 // program's output goes to a pseudo-terminal (tty=true) so that it line-buffers and draws its
-// progress bars as for a person, or to two pipes (tty=false).
+// progress bars as for a person, or to two pipes (tty=false). Every byte it writes also goes to
+// the app for the attempt's log (output/outputlog.h), up to the log limit.
 
 #include "job.h"
+#include "output/outputlog.h"
 #include "output/outputparser.h"
 #include "process/reaper.h"
 #include "process/spawn.h"
@@ -63,6 +65,7 @@ public:
         , m_streams{&program.out, &program.err}
         , m_count(program.err.valid() ? 2 : 1)
         , m_parser(m_count)
+        , m_log(job.output(), protocol::logLimit())
         , m_buffer(kReadChunk)
         , m_slave(std::move(program.slave))
         , m_containment(program.containment)
@@ -104,6 +107,7 @@ public:
     Outcome finish(const std::string &program)
     {
         m_parser.finish();
+        m_log.finish();
         m_watch.endAll();
         const int status = m_watch.status();
         if (WIFSIGNALED(status)) {
@@ -139,6 +143,7 @@ private:
         if (!m_job.canceled())
             return;
         m_watch.stop();
+        m_log.finish();
         // A SIGTERM from the app ends us as it always did, now that the program is gone.
         dieOfCaughtSignal();
         throw Canceled{};
@@ -169,6 +174,7 @@ private:
         if (m_parser.takeChanged())
             m_job.progress(m_parser.fraction(), m_parser.text());
         m_job.output().tick();
+        m_log.tick();
         // Every wake, so that orphans re-parented to us (subreaper) do not pile up as zombies.
         m_watch.reap();
     }
@@ -181,7 +187,9 @@ private:
             n = ::read(stream.get(), m_buffer.data(), m_buffer.size());
         } while (n < 0 && errno == EINTR);
         if (n > 0) {
-            m_parser.feed(index, std::string_view(m_buffer.data(), static_cast<std::size_t>(n)));
+            const std::string_view bytes(m_buffer.data(), static_cast<std::size_t>(n));
+            m_parser.feed(index, bytes);
+            m_log.add(index, bytes);
             m_lastActivity = Clock::now();
         } else if (n == 0 || errno != EAGAIN) {
             // EOF, or EIO from a pty master once every slave is closed.
@@ -194,6 +202,7 @@ private:
     Fd *m_streams[2];
     std::size_t m_count;
     OutputParser m_parser;
+    OutputLog m_log;
     std::vector<char> m_buffer;
     Fd m_slave;
     std::string m_containment;
