@@ -78,7 +78,8 @@ constexpr const char *kDescription =
     "Exit status: 0 when every job succeeded, 1 when any did not, 2 for bad usage or a bad\n"
     "jobs file, 74 when standard output cannot be written, 128+N after signal N (129, 130,\n"
     "143 after SIGHUP, SIGINT, SIGTERM). Signals and an unwritable output cancel every job\n"
-    "first and leave no process behind.";
+    "first and leave no process behind. Ctrl-Z (SIGTSTP) pauses every running job, then\n"
+    "stops longrun; fg, bg or SIGCONT resume them.";
 
 void describe(QCommandLineParser &parser)
 {
