@@ -24,13 +24,15 @@ using longrun::test::job;
 
 namespace {
 
+// Under TSan a paused command's program is not stopped, and its worker may be killed, whoever
+// pauses it (tst_worker's commandPauseStopsProgram fails there too: the PID-namespace init, a
+// fork of the sanitized worker, does not forward SIGTSTP). The end-to-end tests, which pause
+// command jobs, say so and skip; the controller's tests run.
 #if defined(__SANITIZE_THREAD__)
-// Under TSan a command's PID-namespace init (a fork of the sanitized worker) does not run its
-// SIGTSTP handler, so a paused command's program keeps running (seen with the window's Pause
-// too: the worker's matter, not the CLI's). The rest is checked all the same.
-constexpr bool kProgramStops = false;
+#define SKIP_COMMAND_PAUSE_UNDER_TSAN()                                                            \
+    QSKIP("a paused command's program is not stopped by a TSan-built worker")
 #else
-constexpr bool kProgramStops = true;
+#define SKIP_COMMAND_PAUSE_UNDER_TSAN()
 #endif
 
 // A process's state letter from /proc ('R', 'S', 'T', 'Z'...); '-' once it is gone.
@@ -162,6 +164,7 @@ private slots:
     // queued starts only after the others resumed, every job succeeds, nothing is left.
     void stopAndContinue()
     {
+        SKIP_COMMAND_PAUSE_UNDER_TSAN();
         QFETCH(bool, json);
         QFETCH(bool, ownSession);
         QTemporaryDir dir;
@@ -188,18 +191,15 @@ private slots:
         // Looked up afresh each time: a fork of the shell about to exec `sleep` has its marker
         // too, and may be gone (exec'd) before the stop reaches it.
         QList<pid_t> program;
-        if (kProgramStops) {
-            QTRY_VERIFY_WITH_TIMEOUT(!(program = test::withArgument(marker)).isEmpty()
-                                         && statesOf(program)
-                                                == QString(program.size(), QLatin1Char('T')),
-                                     test::kHangMs);
-        }
+        QTRY_VERIFY_WITH_TIMEOUT(!(program = test::withArgument(marker)).isEmpty()
+                                     && statesOf(program)
+                                            == QString(program.size(), QLatin1Char('T')),
+                                 test::kHangMs);
         const QList<pid_t> children = test::descendantsOf(pid);
         // A program that writes every 50 ms writes nothing for a whole second.
         const int frozen = linesIn(ticks);
         QTest::qWait(1000);
-        if (kProgramStops)
-            QCOMPARE(linesIn(ticks), frozen);
+        QCOMPARE(linesIn(ticks), frozen);
         QCOMPARE(stateOf(pid), 'T');
 
         QCOMPARE(::kill(pid, SIGCONT), 0);
@@ -264,6 +264,7 @@ private slots:
     // paused for good, no process left.
     void signalsAroundTheStop()
     {
+        SKIP_COMMAND_PAUSE_UNDER_TSAN();
         QFETCH(QList<int>, first);
         QFETCH(bool, waitStopped);
         QFETCH(QList<int>, then);
@@ -312,6 +313,7 @@ private slots:
     // take none of its budget, and it succeeds.
     void stoppedTimeIsNotTimed()
     {
+        SKIP_COMMAND_PAUSE_UNDER_TSAN();
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString ticks = dir.filePath(QStringLiteral("ticks"));
