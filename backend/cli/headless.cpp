@@ -19,8 +19,10 @@
 #include <QtCore/QThreadPool>
 #include <QtCore/QTimer>
 
+#include <csignal>
 #include <memory>
 #include <unistd.h>
+#include <utility>
 
 namespace longrun {
 
@@ -50,7 +52,8 @@ QList<JobSpec> demoBatch(const QString &workerPath)
 }
 
 // One batch on the event loop: model and controller signals in, reporter calls out; a signal
-// or an unwritable stdout cancels everything before the loop ends.
+// or an unwritable stdout cancels everything before the loop ends. Ctrl-Z (SIGTSTP) pauses
+// every running job, then stops longrun itself; SIGCONT resumes what it paused.
 class HeadlessRun final : public QObject
 {
 public:
@@ -59,7 +62,14 @@ public:
         , m_model(*controller.model())
         , m_reporter(reporter)
         , m_out(out)
-    {}
+    {
+        m_pauseDeadline.setSingleShot(true);
+        m_pauseDeadline.setInterval(kPauseWaitMs);
+        connect(&m_pauseDeadline, &QTimer::timeout, this, &HeadlessRun::stopNow);
+        m_stopSoon.setSingleShot(true);
+        m_stopSoon.setInterval(0);
+        connect(&m_stopSoon, &QTimer::timeout, this, &HeadlessRun::stopNow);
+    }
 
     int run(const QList<JobSpec> &specs, const QList<qint64> &resumedFrom, int statusIntervalMs);
 
@@ -67,6 +77,9 @@ private:
     void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight,
                        const QList<int> &roles);
     void onSignal(int signal);
+    void onSuspendSignal(int signal);
+    void stopIfPaused();
+    void stopNow();
     void onOutputError(int error);
     [[nodiscard]] int exitStatus() const;
 
@@ -77,6 +90,13 @@ private:
     int m_signal = 0;
     bool m_graceSkipped = false;
     bool m_outputFailed = false;
+    // Between a Ctrl-Z and the stop: waiting for the jobs to be reported Paused. A job that is
+    // slow to say so (its worker not started yet) gets no more than kPauseWaitMs.
+    static constexpr int kPauseWaitMs = 2000;
+    bool m_pausing = false;
+    QTimer m_pauseDeadline;
+    // The stop itself comes from the event loop, never from inside a model's signal.
+    QTimer m_stopSoon;
 };
 
 void HeadlessRun::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight,
@@ -96,10 +116,20 @@ void HeadlessRun::onDataChanged(const QModelIndex &topLeft, const QModelIndex &b
             m_reporter.onProgress(row);
     }
     m_reporter.onOverall();
+    if (stateChanged)
+        stopIfPaused();
 }
 
 void HeadlessRun::onSignal(int signal)
 {
+    if (signal == SIGTSTP || signal == SIGCONT) {
+        onSuspendSignal(signal);
+        return;
+    }
+    // Ending while pausing: no stop. The jobs already paused are continued by their cancel.
+    m_pausing = false;
+    m_pauseDeadline.stop();
+    m_stopSoon.stop();
     if (m_signal != 0) {
         // A second signal: no more waiting.
         if (!m_graceSkipped)
@@ -110,6 +140,55 @@ void HeadlessRun::onSignal(int signal)
     m_signal = signal;
     m_reporter.onSignal(signal);
     m_controller.shutdown();
+}
+
+void HeadlessRun::onSuspendSignal(int signal)
+{
+    if (signal == SIGCONT) {
+        // Continued before it stopped (kill -CONT while pausing): the stop is called off. A
+        // SIGCONT that continued a real stop comes here after stopNow() resumed the jobs, and
+        // finds nothing left to do.
+        if (std::exchange(m_pausing, false)) {
+            m_pauseDeadline.stop();
+            m_stopSoon.stop();
+            m_controller.resumeAll();
+        }
+        return;
+    }
+    // A shutdown under way ends within its deadline: no pause in the middle of it.
+    if (m_controller.shuttingDown())
+        return;
+    if (m_pausing) {
+        // A second Ctrl-Z: no more waiting.
+        m_stopSoon.start();
+        return;
+    }
+    m_pausing = true;
+    m_controller.pauseAll();
+    m_pauseDeadline.start();
+    stopIfPaused();
+}
+
+void HeadlessRun::stopIfPaused()
+{
+    if (m_pausing && m_controller.pausesPending() == 0)
+        m_stopSoon.start();
+}
+
+void HeadlessRun::stopNow()
+{
+    if (!std::exchange(m_pausing, false))
+        return;
+    m_pauseDeadline.stop();
+    m_stopSoon.stop();
+    // Standard output failed meanwhile: longrun is leaving, not stopping.
+    if (m_controller.shuttingDown())
+        return;
+    SignalWatcher::stopProcess();
+    // Continued (fg, bg, kill -CONT): the jobs carry on, queued ones may start again, and the
+    // status line is drawn anew below whatever the shell printed meanwhile.
+    m_controller.resumeAll();
+    m_reporter.onOverall();
 }
 
 void HeadlessRun::onOutputError(int error)
@@ -140,6 +219,7 @@ int HeadlessRun::run(const QList<JobSpec> &specs, const QList<qint64> &resumedFr
     connect(&m_controller, &TaskController::jobFinished, this, [this](int id, State state) {
         if (const TaskRow *row = m_model.find(id))
             m_reporter.onFinished(*row, state);
+        stopIfPaused();
     });
     connect(&m_controller, &TaskController::jobRetrying, this,
             [this](int id, State state, const QString &error) {
@@ -156,7 +236,7 @@ int HeadlessRun::run(const QList<JobSpec> &specs, const QList<qint64> &resumedFr
     });
     connect(&m_controller, &TaskController::shutdownFinished, &loop, &QEventLoop::quit);
 
-    SignalWatcher signalWatcher;
+    SignalWatcher signalWatcher(SignalWatcher::Suspend::Reported);
     connect(&signalWatcher, &SignalWatcher::signalled, this, &HeadlessRun::onSignal);
 
     QTimer status;

@@ -178,7 +178,8 @@ constexpr const char *kDescription =
     "Exit status: 0 when every job succeeded, 1 when any did not, 2 for bad usage or a bad\n"
     "jobs file, 74 when standard output cannot be written, 128+N after signal N (129, 130,\n"
     "143 after SIGHUP, SIGINT, SIGTERM). Signals and an unwritable output cancel every job\n"
-    "first and leave no process behind.\n"
+    "first and leave no process behind. Ctrl-Z (SIGTSTP) pauses every running job, then\n"
+    "stops longrun; fg, bg or SIGCONT resume them.\n"
     "Looking back: 'longrun history [options]' lists the jobs of past runs, 'longrun export\n"
     "--format csv|json [options]' writes them out, 'longrun log ID' prints a command job's\n"
     "log (see 'longrun history --help', 'longrun log --help').";

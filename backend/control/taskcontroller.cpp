@@ -466,7 +466,7 @@ TaskController::Job *TaskController::actionable(int id, bool (*allowed)(State))
 
 void TaskController::dispatch()
 {
-    while (!m_shuttingDown && m_activeCount < m_concurrency && !m_queue.empty()) {
+    while (!m_shuttingDown && !m_queueHeld && m_activeCount < m_concurrency && !m_queue.empty()) {
         const int id = m_queue.front();
         m_queue.pop_front();
         Job *job = findJob(id);
@@ -845,6 +845,46 @@ bool TaskController::retry(int id)
     requeue(id, *job);
     dispatch();
     return true;
+}
+
+int TaskController::pauseAll()
+{
+    m_queueHeld = true;
+    int asked = 0;
+    for (auto &[id, job] : m_jobs) {
+        // Paused by hand (or on its way there), or being stopped: not this one's to pause.
+        if (!job.control || job.control->pauseRequested()
+            || job.control->stopRequest() != JobControl::Stop::None)
+            continue;
+        job.control->requestPause(true);
+        m_pausedByAll[id] = job.attempt;
+        ++asked;
+    }
+    return asked;
+}
+
+void TaskController::resumeAll()
+{
+    // Only the attempt it paused: a later one (a retry) was never paused by it.
+    for (const auto &[id, attempt] : std::exchange(m_pausedByAll, {})) {
+        if (Job *job = findJob(id); job && job->control && job->attempt == attempt)
+            job->control->requestPause(false);
+    }
+    if (std::exchange(m_queueHeld, false))
+        dispatch();
+}
+
+int TaskController::pausesPending() const
+{
+    int pending = 0;
+    for (const auto &[id, attempt] : m_pausedByAll) {
+        const auto it = m_jobs.find(id);
+        const TaskRow *row = m_model.find(id);
+        if (it != m_jobs.end() && it->second.control && it->second.attempt == attempt && row
+            && row->state != State::Paused)
+            ++pending;
+    }
+    return pending;
 }
 
 void TaskController::cancelAll()

@@ -166,6 +166,16 @@ public:
     // Cancels everything, escalates, and emits shutdownFinished() once no worker is left; past
     // the deadline, workers still running are killed outright.
     Q_INVOKABLE void shutdown(int deadlineMs = 2500);
+    // Ctrl-Z in the CLI. pauseAll() pauses every job that is starting or running (a starting
+    // one as soon as its worker says hello) and holds the queue: nothing starts, not even a
+    // retry, until resumeAll(). resumeAll() resumes exactly the jobs pauseAll() paused (one
+    // paused by hand stays paused) and lets the queue go. pauseAll() returns how many jobs it
+    // asked to pause.
+    int pauseAll();
+    void resumeAll();
+    // Jobs pauseAll() asked to pause that are neither reported Paused nor ended yet.
+    [[nodiscard]] int pausesPending() const;
+    [[nodiscard]] bool queueHeld() const { return m_queueHeld; }
 
 Q_SIGNALS:
     void concurrencyChanged();
@@ -267,6 +277,8 @@ private:
     int m_retries = 0;
     bool m_shuttingDown = false;
     bool m_shutdownSignaled = false;
+    bool m_queueHeld = false;                   // by pauseAll(), until resumeAll()
+    std::unordered_map<int, int> m_pausedByAll; // job id -> the attempt pauseAll() paused
 
     QTimer m_tickTimer;
     QTimer m_shutdownTimer;

@@ -9,7 +9,8 @@
 namespace longrun {
 
 namespace {
-constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+constexpr int kEnding[] = {SIGINT, SIGTERM, SIGHUP};
+constexpr int kSuspend[] = {SIGTSTP, SIGCONT};
 int s_pipe[2] = {-1, -1};
 
 void onSignal(int signal)
@@ -44,30 +45,41 @@ bool openPipe()
     return false;
 }
 
-void setHandler(void (*handler)(int))
+void setHandler(void (*handler)(int), SignalWatcher::Suspend suspend)
 {
     struct sigaction action = {};
     action.sa_handler = handler;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
-    for (const int signal : kSignals)
+    for (const int signal : kEnding)
         ::sigaction(signal, &action, nullptr);
+    if (suspend == SignalWatcher::Suspend::Reported) {
+        for (const int signal : kSuspend)
+            ::sigaction(signal, &action, nullptr);
+    }
 }
 } // namespace
 
-SignalWatcher::SignalWatcher(QObject *parent)
+SignalWatcher::SignalWatcher(Suspend suspend, QObject *parent)
     : QObject(parent)
+    , m_suspend(suspend)
 {
     if (!openPipe())
-        return; // no pipe, no handler: the default action (exit) still applies
-    setHandler(onSignal);
+        return; // no pipe, no handler: the default actions (exit, stop) still apply
+    setHandler(onSignal, m_suspend);
     m_notifier = std::make_unique<QSocketNotifier>(s_pipe[0], QSocketNotifier::Read);
     connect(m_notifier.get(), &QSocketNotifier::activated, this, &SignalWatcher::readPending);
 }
 
 SignalWatcher::~SignalWatcher()
 {
-    setHandler(SIG_DFL);
+    setHandler(SIG_DFL, m_suspend);
+}
+
+void SignalWatcher::stopProcess()
+{
+    // Every thread stops with the process; raise() returns once a SIGCONT has continued it.
+    ::raise(SIGSTOP);
 }
 
 void SignalWatcher::readPending()
