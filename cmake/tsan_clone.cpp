@@ -10,8 +10,16 @@
 // do not exist (every happens-before edge from that thread is lost) and misses real ones.
 //
 // Defining clone() here, in the executable, takes precedence over the runtime's interceptor:
-// the call goes straight to glibc, and TSan keeps its view of the parent. The child runs no
-// TSan hook; it only calls the child-process modifier and execve(), as it would without TSan.
+// the call goes straight to glibc, and TSan keeps its view of the parent.
+//
+// And the child gets memory of its own: CLONE_VM is dropped (CLONE_VFORK stays, so the parent
+// still waits until the child has exec'd or died). In a shared address space, every intercepted
+// call the child makes lands in the parent's TSan state: Qt's child resets the signal
+// dispositions with sigaction(), which TSan intercepts to keep its table of user handlers; the
+// parent then ran a handler from a table the child had rewritten, a jump into data (seen as
+// SEGVs with a wild PC in the JobRunner threads, about one run in three of 2,000 jobs). Its
+// close()/dup3() rewrote TSan's descriptor table the same way. A copy costs a few ms per worker
+// start, in TSan builds only.
 
 #include <dlfcn.h>
 #include <sched.h>
@@ -41,5 +49,7 @@ extern "C" int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
     auto *tls = va_arg(ap, void *);
     auto *childTid = va_arg(ap, pid_t *);
     va_end(ap);
+    if ((flags & CLONE_VFORK) != 0)
+        flags &= ~CLONE_VM;
     return glibcClone()(fn, stack, flags, arg, parentTid, tls, childTid);
 }
