@@ -139,6 +139,7 @@ bool writeChange(Statements &sql, qint64 jobRow, const StoreEvent &event, const 
     case StoreEvent::Type::Requeued:
         return writeRequeued(sql, jobRow, error);
     case StoreEvent::Type::Added:
+    case StoreEvent::Type::DeletedRun: // not a change of one job: StoreWriter::deleteRun()
         break;
     }
     return true;

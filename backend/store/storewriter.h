@@ -94,6 +94,7 @@ private:
     void recoverInterrupted(QStringList *notices);
     bool write(const QList<StoreEvent> &events, QString *error);
     bool writeOne(const StoreEvent &event, QString *error);
+    bool deleteRun(qint64 runId, QString *error);
     void turnOff(const QString &message);
     void tell(const char *method) const;
 
@@ -109,6 +110,7 @@ private:
     std::shared_ptr<Reports> m_reports = std::make_shared<Reports>();
     QObject *m_listener = nullptr;
     QHash<int, qint64> m_jobRows; // seq -> jobs.id of this run
+    QStringList m_doomedFiles;    // of runs deleted in this transaction: removed once committed
 };
 
 } // namespace longrun
