@@ -108,31 +108,66 @@ ApplicationWindow {
                 SplitView.minimumWidth: 230
             }
 
-            SplitView {
-                id: innerSplit
+            // The middle: the live jobs, or the history (Ctrl+1, Ctrl+2).
+            ColumnLayout {
+                id: middle
                 SplitView.fillWidth: true
                 SplitView.minimumWidth: 360
-                orientation: root.wide ? Qt.Horizontal : Qt.Vertical
-                onResizingChanged: {
-                    if (!innerSplit.resizing)
-                        WindowSettings.detailsSplit = innerSplit.saveState();
+                spacing: 0
+
+                TabBar {
+                    id: viewTabs
+                    objectName: "viewTabs"
+                    Layout.fillWidth: true
+                    Accessible.name: qsTr("Views")
+                    TabButton {
+                        objectName: "jobsTab"
+                        text: qsTr("Jobs")
+                        width: implicitWidth + 24
+                        Accessible.name: qsTr("Jobs of this window (Ctrl+1)")
+                    }
+                    TabButton {
+                        objectName: "historyTab"
+                        text: qsTr("History")
+                        width: implicitWidth + 24
+                        Accessible.name: qsTr("History of past and current runs (Ctrl+2)")
+                    }
                 }
 
-                JobList {
-                    id: jobList
-                    SplitView.fillWidth: true
-                    SplitView.fillHeight: true
-                    SplitView.minimumWidth: 320
-                    SplitView.minimumHeight: 150
-                }
+                StackLayout {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    currentIndex: viewTabs.currentIndex
 
-                JobDetails {
-                    id: jobDetails
-                    jobId: jobList.currentJobId
-                    SplitView.preferredWidth: 380
-                    SplitView.minimumWidth: 260
-                    SplitView.preferredHeight: 210
-                    SplitView.minimumHeight: 120
+                    SplitView {
+                        id: innerSplit
+                        orientation: root.wide ? Qt.Horizontal : Qt.Vertical
+                        onResizingChanged: {
+                            if (!innerSplit.resizing)
+                                WindowSettings.detailsSplit = innerSplit.saveState();
+                        }
+
+                        JobList {
+                            id: jobList
+                            SplitView.fillWidth: true
+                            SplitView.fillHeight: true
+                            SplitView.minimumWidth: 320
+                            SplitView.minimumHeight: 150
+                        }
+
+                        JobDetails {
+                            id: jobDetails
+                            jobId: jobList.currentJobId
+                            SplitView.preferredWidth: 380
+                            SplitView.minimumWidth: 260
+                            SplitView.preferredHeight: 210
+                            SplitView.minimumHeight: 120
+                        }
+                    }
+
+                    HistoryView {
+                        id: historyView
+                    }
                 }
             }
         }
@@ -151,8 +186,39 @@ ApplicationWindow {
         onActivated: catalogPane.focusCommand()
     }
 
+    Shortcut {
+        sequence: "Ctrl+1"
+        onActivated: viewTabs.currentIndex = 0
+    }
+    Shortcut {
+        sequence: "Ctrl+2"
+        onActivated: viewTabs.currentIndex = 1
+    }
+
     QuitDialog {
         id: quitDialog
+    }
+
+    // Jobs that run programs wait here for a look first (a rerun from the history).
+    CommandReview {
+        id: commandReview
+        summary: TaskController.historyActions.review
+        onAccepted: TaskController.historyActions.confirmReview()
+        onRejected: TaskController.historyActions.dismissReview()
+    }
+
+    Connections {
+        target: TaskController.historyActions
+        function onReviewChanged() {
+            if (TaskController.historyActions.reviewPending)
+                commandReview.open();
+            else
+                commandReview.close();
+        }
+        // What was rerun is in the job list: show it there.
+        function onRerunQueued() {
+            viewTabs.currentIndex = 0;
+        }
     }
 
     // While shutting down: say so, and keep hands off the controls.

@@ -3,7 +3,6 @@
 #include "cli/options.h"
 #include "cli/outputstream.h"
 #include "jobs/commandreview.h"
-#include "store/jobexport.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QJsonArray>
@@ -28,15 +27,32 @@ QJsonObject jobJson(int seq, const JobSpec &spec)
             {QStringLiteral("command"), jobCommandLine(spec)}};
 }
 
-QJsonObject reviewJson(const CommandReview &review)
+// The folders as absolute paths: "" (none given) is the folder longrun runs in.
+QStringList absoluteFolders(const QStringList &folders)
 {
-    return {{QStringLiteral("event"), QStringLiteral("dry_run")},
-            {QStringLiteral("jobs"), review.jobs},
-            {QStringLiteral("commands"), review.commands},
-            {QStringLiteral("programs"), QJsonArray::fromStringList(review.programs)},
-            {QStringLiteral("folders"), QJsonArray::fromStringList(review.folders)},
-            {QStringLiteral("variables"), QJsonArray::fromStringList(review.variables)},
-            {QStringLiteral("env_cleared"), review.clearedEnvironments}};
+    QStringList out;
+    const QDir here = QDir::current();
+    for (const QString &folder : folders) {
+        const QString path =
+            QDir::cleanPath(folder.isEmpty() ? here.absolutePath() : here.absoluteFilePath(folder));
+        if (!out.contains(path))
+            out << path;
+    }
+    return out;
+}
+
+QJsonObject reviewJson(const CommandSummary &review)
+{
+    return {
+        {QStringLiteral("event"), QStringLiteral("dry_run")},
+        {QStringLiteral("jobs"), review.jobs},
+        {QStringLiteral("commands"), review.commands},
+        {QStringLiteral("program_count"), review.programCount},
+        {QStringLiteral("programs"), QJsonArray::fromStringList(review.programs)},
+        {QStringLiteral("folder_count"), review.folderCount},
+        {QStringLiteral("folders"), QJsonArray::fromStringList(absoluteFolders(review.folders))},
+        {QStringLiteral("variables"), QJsonArray::fromStringList(review.variables)},
+        {QStringLiteral("env_cleared"), review.clearedEnvironments}};
 }
 
 QString line(const QJsonObject &object)
@@ -44,7 +60,15 @@ QString line(const QJsonObject &object)
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)) + u'\n';
 }
 
-QString reviewText(const CommandReview &review)
+// "a, b, c" or "a, b, ... (25 in all)" when the summary lists only the first ones.
+QString listed(const QStringList &names, int count)
+{
+    const QString joined = names.join(QStringLiteral(", "));
+    return count > names.size() ? QStringLiteral("%1, ... (%2 in all)").arg(joined).arg(count)
+                                : joined;
+}
+
+QString reviewText(const CommandSummary &review)
 {
     QString text = QStringLiteral("Dry run: %1 job%2 would run; nothing was started.\n")
                        .arg(review.jobs)
@@ -54,8 +78,9 @@ QString reviewText(const CommandReview &review)
     text += QStringLiteral("%1 command job%2 would run programs of your system:\n")
                 .arg(review.commands)
                 .arg(review.commands == 1 ? "" : "s");
-    text += QStringLiteral("  programs:  %1\n").arg(review.programs.join(QStringLiteral(", ")));
-    text += QStringLiteral("  folders:   %1\n").arg(review.folders.join(QStringLiteral(", ")));
+    text += QStringLiteral("  programs:  %1\n").arg(listed(review.programs, review.programCount));
+    text += QStringLiteral("  folders:   %1\n")
+                .arg(listed(absoluteFolders(review.folders), review.folderCount));
     if (!review.variables.isEmpty())
         text +=
             QStringLiteral("  variables: %1\n").arg(review.variables.join(QStringLiteral(", ")));
@@ -70,7 +95,7 @@ QString reviewText(const CommandReview &review)
 
 int printDryRun(const QList<JobSpec> &specs, bool json, OutputStream &out)
 {
-    const CommandReview review = reviewCommands(specs, QDir::currentPath());
+    const CommandSummary review = summarizeCommands(specs);
     // Written in slices: --repeat can make 100,000 jobs.
     QString text;
     for (qsizetype i = 0; i < specs.size() && !out.failed(); ++i) {

@@ -234,6 +234,9 @@ void TaskController::openHistory(const QString &origin)
             Qt::UniqueConnection);
     connect(&m_history, &HistoryStore::failed, this, &TaskController::onHistoryFailed,
             Qt::UniqueConnection);
+    // The History view reads what the store commits, at most every HistoryModel::kRefreshMs.
+    connect(&m_history, &HistoryStore::committed, &m_pastJobs, &HistoryModel::storeCommitted,
+            Qt::UniqueConnection);
     m_history.open(m_dataDir, origin);
 }
 
@@ -241,6 +244,8 @@ void TaskController::onHistoryOpened(qint64 runId, const QString &error, const Q
 {
     for (const QString &notice : notices)
         fail(notice);
+    m_pastJobs.setCurrentRun(runId);
+    m_pastJobs.setDataDirectory(m_history.dataDirectory());
     if (runId == 0) {
         m_historyProblem = error;
         emit historyProblemChanged();

@@ -18,7 +18,9 @@
 // One instance serves the window and the CLI. The window reaches it as the QML singleton
 // `TaskController`; main() creates it first and hands it over through create().
 
+#include "control/historyactions.h"
 #include "models/catalogmodel.h"
+#include "models/historymodel.h"
 #include "models/taskfiltermodel.h"
 #include "models/taskmodel.h"
 #include "runner/jobcontrol.h"
@@ -62,6 +64,8 @@ class TaskController : public QObject
     Q_PROPERTY(bool hasActiveJobs READ hasActiveJobs NOTIFY activeJobsChanged)
     Q_PROPERTY(int interruptedCount READ interruptedCount NOTIFY interruptedChanged)
     Q_PROPERTY(QString historyProblem READ historyProblem NOTIFY historyProblemChanged)
+    Q_PROPERTY(longrun::HistoryModel *pastJobs READ pastJobs CONSTANT)
+    Q_PROPERTY(longrun::HistoryActions *historyActions READ historyActions CONSTANT)
 
 public:
     explicit TaskController(QObject *parent = nullptr);
@@ -88,6 +92,9 @@ public:
     // (by main() or the CLI), every job is stored before it starts and every terminal state is
     // committed before the job is shown or announced as finished.
     [[nodiscard]] HistoryStore *history() { return &m_history; }
+    // The stored jobs as the History view pages them, and what it does with them.
+    [[nodiscard]] HistoryModel *pastJobs() { return &m_pastJobs; }
+    [[nodiscard]] HistoryActions *historyActions() { return &m_historyActions; }
     // The window's way in: opens the history in the data folder in the background, then looks
     // for jobs that earlier runs left interrupted (interruptedCount, requeueInterrupted()).
     // What it found and why it is off come as errorOccurred() messages.
@@ -290,6 +297,8 @@ private:
     QString m_dataDir;
     QList<StoredJob> m_interrupted;
     QString m_historyProblem;
+    HistoryModel m_pastJobs;
+    HistoryActions m_historyActions{*this};
     HistoryStore m_history; // last: destroyed first, it writes what is still queued
 };
 

@@ -35,6 +35,10 @@ std::optional<QString> dataFile(const QString &dataDir, const QString &stored, Q
     }
     // Every component below the data folder, lstat'ed: a link anywhere is refused.
     const QStringList parts = path.mid(root.size() + 1).split(QLatin1Char('/'));
+    if (parts.size() < 2) {
+        say(why, QStringLiteral("'%1' is not in a folder of the data folder").arg(stored));
+        return std::nullopt;
+    }
     QString at = root;
     for (qsizetype i = 0; i < parts.size(); ++i) {
         at += QLatin1Char('/') + parts.at(i);
@@ -45,7 +49,8 @@ std::optional<QString> dataFile(const QString &dataDir, const QString &stored, Q
             return std::nullopt;
         }
         const bool last = i == parts.size() - 1;
-        if (S_ISLNK(info.st_mode) || (last ? !S_ISREG(info.st_mode) : !S_ISDIR(info.st_mode))) {
+        if (S_ISLNK(info.st_mode) || (last ? !S_ISREG(info.st_mode) : !S_ISDIR(info.st_mode))
+            || info.st_uid != ::geteuid()) {
             say(why, QStringLiteral("'%1' is not a plain file of the data folder").arg(at));
             return std::nullopt;
         }

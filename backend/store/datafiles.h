@@ -1,7 +1,8 @@
 #pragma once
 
 // Paths read from the history are data, not orders (issue #12): a job's image or log is opened
-// or deleted only when its stored path names a regular file inside the data folder, reached
+// or deleted only when its stored path names a regular file of ours in a folder inside the data
+// folder (logs/, images/: never the data folder itself, where the database lives), reached
 // through no symbolic link. A path that points elsewhere (an --image-dir, a database edited by
 // hand), or through a link, is left alone. Plain functions, any thread.
 

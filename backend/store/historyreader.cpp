@@ -17,7 +17,9 @@ namespace {
 const char *const kJobColumns =
     "jobs.id, run_id, seq, kind, params, jobs.state, attempts, added_at, jobs.finished_at,"
     " summary, jobs.error,"
-    " EXISTS (SELECT 1 FROM jobs AS later WHERE later.resumed_from = jobs.id),"
+    // Not a correlated EXISTS: resumed_from has no index, and that scanned every job once per
+    // row read (2 s for a page of 200 among 100,000). This list is made once per query.
+    " jobs.id IN (SELECT resumed_from FROM jobs WHERE resumed_from IS NOT NULL),"
     " last.started_at, last.host, last.exit_code, last.signal, last.log_path, image_path";
 const char *const kFrom =
     "jobs LEFT JOIN attempts AS last ON last.job_id = jobs.id AND last.attempt = jobs.attempts";

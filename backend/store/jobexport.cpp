@@ -93,26 +93,6 @@ QString exportFieldList()
     return names.join(QStringLiteral(", "));
 }
 
-QString jobCommandLine(const JobSpec &spec)
-{
-    if (spec.kind == u"command") {
-        QStringList words;
-        QString folder;
-        for (const JobParam &param : spec.params) {
-            if (param.key == u"argv") {
-                for (const QString &word : param.values)
-                    words << shellQuote(word);
-            } else if (param.key == u"cwd" && !param.values.isEmpty()) {
-                folder = param.values.first();
-            }
-        }
-        const QString line = words.join(u' ');
-        return folder.isEmpty() ? line : QStringLiteral("%1 (in %2)").arg(line, folder);
-    }
-    const QString params = spec.describeParams();
-    return params.isEmpty() ? spec.kind : spec.kind + QStringLiteral(": ") + params;
-}
-
 ExportWriter::ExportWriter(QIODevice &out, ExportFormat format)
     : m_out(out)
     , m_format(format)

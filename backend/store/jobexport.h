@@ -6,6 +6,7 @@
 // printed can hold secrets (issue #12). Written as it goes: an export of 100,000 jobs is never
 // held in memory whole.
 
+#include "jobs/commandreview.h"
 #include "store/storeevent.h"
 
 #include <QtCore/QList>
@@ -28,10 +29,6 @@ struct ExportField
 [[nodiscard]] const QList<ExportField> &exportFields();
 // "id, run, seq, ...": the field names as one line, for people.
 [[nodiscard]] QString exportFieldList();
-
-// A job's command as one line: a command job's argv, quoted as a shell would need it (and its
-// folder), any other kind as "kind: key=value, ...".
-[[nodiscard]] QString jobCommandLine(const JobSpec &spec);
 
 // A job's exportFields() as a JSON object (what one element of a JSON export holds).
 [[nodiscard]] QJsonObject exportObject(const StoredJob &job);

@@ -155,6 +155,7 @@ bool writeChange(Statements &sql, qint64 jobRow, const StoreEvent &event, const 
     case StoreEvent::Type::Log:
         return writeLog(sql, jobRow, event, error);
     case StoreEvent::Type::Added:
+    case StoreEvent::Type::DeletedRun: // not a change of one job: StoreWriter::deleteRun()
         break;
     }
     return true;

@@ -22,6 +22,9 @@ struct StoreEvent
         Finished, // an attempt ended: seq, attempt, state (terminal), at, error, result...
         Requeued, // a new attempt is queued on the same job: seq, attempt
         Log,      // the attempt's output log exists: seq, attempt, logPath
+        // A run that is over goes, its jobs, attempts and files with it: runId. Refused (and
+        // skipped) for a run not finished: this one, or another longrun's that still runs.
+        DeletedRun,
     };
     Type type = Type::Added;
     int seq = 0;
@@ -30,6 +33,7 @@ struct StoreEvent
     qint64 at = 0; // ms since the epoch
     JobSpec spec;
     qint64 resumedFrom = 0; // the stored job (jobs.id) this one reruns, 0 for none
+    qint64 runId = 0;       // DeletedRun: the run (runs.id)
     qint64 pid = 0;
     QString error;
     QString stderrTail;

@@ -1,6 +1,7 @@
 #include "store/storewriter.h"
 
 #include "store/datadir.h"
+#include "store/datafiles.h"
 #include "store/jobjson.h"
 #include "store/jobrows.h"
 #include "store/owner.h"
@@ -18,6 +19,8 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <utility>
 
 namespace longrun {
 
@@ -255,8 +258,13 @@ bool StoreWriter::write(const QList<StoreEvent> &events, QString *error)
     ok = ok
          && m_sql->run(QStringLiteral("UPDATE runs SET last_seen = ? WHERE id = ?"),
                        {nowMs(), m_runId}, error);
-    if (ok && db.commit())
+    const QStringList doomed = std::exchange(m_doomedFiles, {});
+    if (ok && db.commit()) {
+        const QString dataDir = QFileInfo(m_path).absolutePath();
+        for (const QString &path : doomed)
+            removeDataFile(dataDir, path);
         return true;
+    }
     if (ok)
         *error = db.lastError().text();
     db.rollback();
@@ -265,6 +273,8 @@ bool StoreWriter::write(const QList<StoreEvent> &events, QString *error)
 
 bool StoreWriter::writeOne(const StoreEvent &event, QString *error)
 {
+    if (event.type == StoreEvent::Type::DeletedRun)
+        return deleteRun(event.runId, error);
     if (event.type == StoreEvent::Type::Added) {
         const qint64 id = m_sql->insert(
             QStringLiteral("INSERT INTO jobs (run_id, seq, kind, params, state, added_at,"
@@ -300,6 +310,38 @@ void StoreWriter::prune()
     // A failure leaves the rest for the next run; the history itself is fine.
     m_reports->change([](Report &report) { report.pruneDone = true; });
     tell("onWriterPruned");
+}
+
+bool StoreWriter::deleteRun(qint64 runId, QString *error)
+{
+    QSqlQuery open(QSqlDatabase::database(m_connection, false));
+    open.prepare(QStringLiteral("SELECT finished_at FROM runs WHERE id = ?"));
+    open.addBindValue(runId);
+    if (!open.exec()) {
+        *error = open.lastError().text();
+        return false;
+    }
+    // Gone already, or still running (ours, or another longrun's): nothing to do, and no
+    // reason to turn the history off.
+    if (runId == m_runId || !open.next() || open.value(0).isNull())
+        return true;
+    // The files the run's rows name, read before the rows go; removed only after the commit.
+    QSqlQuery files(QSqlDatabase::database(m_connection, false));
+    files.prepare(QStringLiteral(
+        "SELECT image_path FROM jobs WHERE run_id = ? AND image_path IS NOT NULL UNION"
+        " SELECT log_path FROM attempts WHERE log_path IS NOT NULL"
+        " AND job_id IN (SELECT id FROM jobs WHERE run_id = ?)"));
+    files.addBindValue(runId);
+    files.addBindValue(runId);
+    if (!files.exec()) {
+        *error = files.lastError().text();
+        return false;
+    }
+    while (files.next())
+        m_doomedFiles << files.value(0).toString();
+    // Its jobs and their attempts go with it (ON DELETE CASCADE); later reruns of its jobs
+    // keep their rows, their resumed_from set to NULL.
+    return m_sql->run(QStringLiteral("DELETE FROM runs WHERE id = ?"), {runId}, error);
 }
 
 void StoreWriter::turnOff(const QString &message)

@@ -105,6 +105,7 @@ private:
     void recoverInterrupted(QStringList *notices);
     bool write(const QList<StoreEvent> &events, QString *error);
     bool writeOne(const StoreEvent &event, QString *error);
+    bool deleteRun(qint64 runId, QString *error);
     void turnOff(const QString &message);
     void tell(const char *method) const;
 
@@ -125,6 +126,7 @@ private:
     QElapsedTimer m_sinceCommit;    // since the last drain that wrote
     QTimer *m_batchTimer = nullptr; // made on the store thread, a child of the writer
     QHash<int, qint64> m_jobRows;   // seq -> jobs.id of this run
+    QStringList m_doomedFiles;      // of runs deleted in this transaction: removed once committed
 };
 
 } // namespace longrun

@@ -139,7 +139,9 @@ void tst_DryRun::listsAsJson()
     QCOMPARE(r.lines.at(2), (QJsonObject{{"event", "dry_run"},
                                          {"jobs", 2},
                                          {"commands", 1},
+                                         {"program_count", 1},
                                          {"programs", QJsonArray{"make"}},
+                                         {"folder_count", 1},
                                          {"folders", QJsonArray{QDir(dir.path()).canonicalPath()}},
                                          {"variables", QJsonArray{"X"}},
                                          {"env_cleared", 0}}));

@@ -50,6 +50,7 @@ private slots:
     void settingsComeBack();
     void historyOffIsSaid();
     void detailsSplitComesBack();
+    void historyAfterRestartRerunsAndReviews();
 
 private:
     // A controller (with the history in `dataDir` when given) and Main.qml on it.
@@ -479,6 +480,86 @@ void tst_UiE2e::detailsSplitComesBack()
     openWindow();
     details = item(QStringLiteral("jobDetails"));
     QTRY_COMPARE(details->height(), dragged);
+}
+
+// A window runs a primes job and a command; the next window (same data folder) shows both in the
+// History view. The primes job reruns at once; the command is shown for review first, and runs
+// only when confirmed (issue #12).
+void tst_UiE2e::historyAfterRestartRerunsAndReviews()
+{
+    QTemporaryDir data;
+    QVERIFY(data.isValid());
+    closeWindow();
+    openWindow(data.path());
+    QSignalSpy finished(m_controller.get(), &TaskController::jobFinished);
+    QVERIFY(m_controller->start(QStringLiteral("primes"), {{QStringLiteral("limit"), 1000}}));
+    QVERIFY(m_controller->startCommand(QStringLiteral("echo 'from history'"), data.path()));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, kHangMs);
+    QCOMPARE(m_controller->model()->at(0).state, State::Succeeded);
+    QCOMPARE(m_controller->model()->at(1).state, State::Succeeded);
+
+    closeWindow();
+    openWindow(data.path());
+    QCOMPARE(m_controller->model()->rowCount(), 0);
+    click(item(QStringLiteral("historyTab")));
+    QQuickItem *history = item(QStringLiteral("historyView"));
+    QTRY_VERIFY(history->isVisible());
+    QQuickItem *count = item(QStringLiteral("historyCount"));
+    QTRY_COMPARE_WITH_TIMEOUT(count->property("text").toString(), QStringLiteral("2 jobs"),
+                              kHangMs);
+    QQuickItem *list = item(QStringLiteral("historyList"));
+    QTRY_COMPARE_WITH_TIMEOUT(list->property("count").toInt(), 2, kHangMs);
+
+    // The older row is the primes job: selected with the mouse, rerun without a question.
+    QQuickItem *primesRow = nullptr;
+    QQuickItem *commandRow = nullptr;
+    QTRY_VERIFY(primesRow = item(QStringLiteral("history_1")));
+    QTRY_VERIFY(commandRow = item(QStringLiteral("history_2")));
+    QCOMPARE(primesRow->property("commandLine").toString(), QStringLiteral("primes: limit=1000"));
+    QVERIFY(commandRow->property("commandLine").toString().startsWith(u"echo 'from history'"));
+    QSignalSpy errors(m_controller.get(), &TaskController::errorOccurred);
+    QSignalSpy rerunFinished(m_controller.get(), &TaskController::jobFinished);
+    click(primesRow);
+    QQuickItem *title = item(QStringLiteral("historyDetailsTitle"));
+    QTRY_VERIFY(title->property("text").toString().endsWith(u"job 1 · primes"));
+    click(item(QStringLiteral("historyRerunButton")));
+    QTRY_COMPARE_WITH_TIMEOUT(rerunFinished.size() + errors.size(), 1, kHangMs);
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).toString()));
+    QCOMPARE(m_controller->model()->at(0).spec.kind, QStringLiteral("primes"));
+    QCOMPARE(m_controller->model()->at(0).state, State::Succeeded);
+    QCOMPARE(item(QStringLiteral("viewTabs"))->property("currentIndex").toInt(), 0);
+    QObject *review = m_window->findChild<QObject *>(QStringLiteral("commandReview"));
+    QVERIFY(review);
+    QVERIFY(!review->property("visible").toBool());
+
+    // The command: its review comes first; Cancel runs nothing.
+    click(item(QStringLiteral("historyTab")));
+    QTRY_COMPARE_WITH_TIMEOUT(list->property("count").toInt(), 3, kHangMs);
+    QTRY_VERIFY(commandRow = item(QStringLiteral("history_2")));
+    click(commandRow);
+    QTRY_VERIFY(title->property("text").toString().endsWith(u"job 2 · command"));
+    click(item(QStringLiteral("historyRerunButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(review->property("visible").toBool(), kHangMs);
+    QCOMPARE(review->property("title").toString(), QStringLiteral("Run 1 command?"));
+    QCOMPARE(item(QStringLiteral("commandReviewPrograms"))->property("text").toString(),
+             QStringLiteral("echo"));
+    QCOMPARE(item(QStringLiteral("commandReviewFolders"))->property("text").toString(),
+             data.path());
+    QCOMPARE(m_controller->model()->rowCount(), 1);
+    click(item(QStringLiteral("commandReviewCancel")));
+    QTRY_VERIFY(!review->property("visible").toBool());
+    QVERIFY(!m_controller->historyActions()->reviewPending());
+    QCOMPARE(m_controller->model()->rowCount(), 1);
+
+    // Again, and Run: now it runs, as the stored job's rerun.
+    click(item(QStringLiteral("historyRerunButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(review->property("visible").toBool(), kHangMs);
+    click(item(QStringLiteral("commandReviewRun")));
+    QTRY_VERIFY(!review->property("visible").toBool());
+    QTRY_COMPARE_WITH_TIMEOUT(rerunFinished.size(), 2, kHangMs);
+    QCOMPARE(m_controller->model()->rowCount(), 2);
+    QCOMPARE(m_controller->model()->at(1).spec.kind, QStringLiteral("command"));
+    QCOMPARE(m_controller->model()->at(1).state, State::Succeeded);
 }
 
 QTEST_MAIN(tst_UiE2e)

@@ -99,6 +99,47 @@ public:
         return -1;
     }
 
+    // The History tab, once its first page is in.
+    bool showHistory()
+    {
+        auto *tabs = m_window->findChild<QQuickItem *>(QStringLiteral("viewTabs"));
+        if (!tabs)
+            return false;
+        tabs->setProperty("currentIndex", 1);
+        m_controller->pastJobs()->reload();
+        return waitFor(
+            [&] {
+                return !m_controller->pastJobs()->loading()
+                       && m_controller->pastJobs()->rowCount() > 0;
+            },
+            10000, "the history's first page");
+    }
+
+    // The newest stored job in `state` selected in the History view.
+    bool selectHistory(const QString &state)
+    {
+        auto *list = m_window->findChild<QQuickItem *>(QStringLiteral("historyList"));
+        longrun::HistoryModel &model = *m_controller->pastJobs();
+        for (int row = 0; list; ++row) {
+            // Past the rows loaded: the next page (the 500 canceled sleeps come first).
+            if (row == model.rowCount()) {
+                if (!model.canFetchMore({}))
+                    return false;
+                model.fetchMore({});
+                if (!waitFor([&] { return model.rowCount() > row || !model.canFetchMore({}); },
+                             10000, "a page"))
+                    return false;
+            }
+            if (model.jobAt(row)->state == state) {
+                list->setProperty("currentIndex", row);
+                QMetaObject::invokeMethod(list, "positionViewAtIndex", Q_ARG(int, row),
+                                          Q_ARG(int, 1 /* Center */));
+                return true;
+            }
+        }
+        return false;
+    }
+
     void resize(int w, int h)
     {
         m_window->resize(w, h);
@@ -138,8 +179,12 @@ int main(int argc, char **argv)
     const QString outDir = parser.positionalArguments().value(0, QStringLiteral("."));
     QDir().mkpath(outDir);
 
+    // A history of its own, for the History view's shots.
+    QTemporaryDir dataDir;
     TaskController controller;
     TaskController::setInstance(&controller);
+    controller.setDataDirectory(dataDir.path());
+    controller.openHistory(QStringLiteral("window"));
     controller.setConcurrency(std::min(6, controller.maxConcurrency()));
     controller.reloadCatalog();
 
@@ -269,6 +314,40 @@ int main(int argc, char **argv)
     shot.select(running);
     if (!shot.save(QStringLiteral("06-500-jobs-800x600")))
         return 1;
+
+    // The History view: everything above, stored; a failed job selected.
+    controller.cancelAll();
+    waitFor([&] { return !controller.hasActiveJobs(); }, 30000, "the canceled batch");
+    if (!shot.showHistory() || !shot.selectHistory(QStringLiteral("failed"))) {
+        std::fprintf(stderr,
+                     "longrun-screenshots: no failed job in the History view (%d rows of %d)\n",
+                     controller.pastJobs()->rowCount(), controller.pastJobs()->count());
+        return 1;
+    }
+    shot.resize(1280, 800);
+    if (!shot.save(QStringLiteral("07-history")))
+        return 1;
+    shot.resize(800, 600);
+    if (!shot.save(QStringLiteral("08-history-800x600")))
+        return 1;
+    // The review a rerun of commands shows first.
+    shot.resize(1280, 800);
+    const longrun::JobSpec make{
+        QStringLiteral("command"),
+        {{QStringLiteral("argv"),
+          {QStringLiteral("make"), QStringLiteral("-j4"), QStringLiteral("all")},
+          true},
+         {QStringLiteral("cwd"), {QStringLiteral("/home/user/project")}, false}}};
+    const longrun::JobSpec tests{
+        QStringLiteral("command"),
+        {{QStringLiteral("argv"),
+          {QStringLiteral("ctest"), QStringLiteral("--output-on-failure")},
+          true},
+         {QStringLiteral("cwd"), {QStringLiteral("/home/user/project/build")}, false}}};
+    controller.historyActions()->offer({make, tests, make});
+    if (!shot.save(QStringLiteral("09-command-review")))
+        return 1;
+    controller.historyActions()->dismissReview();
 
     controller.shutdown(1000);
     waitFor([&] { return !controller.hasActiveJobs(); }, 10000, "the shutdown");
