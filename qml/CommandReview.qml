@@ -11,7 +11,7 @@ Dialog {
     id: root
 
     // CommandSummary::toVariantMap(): jobs, commands, programCount, folderCount, programs,
-    // folders, examples.
+    // folders, examples, variables, clearedEnvironments.
     property var summary: ({})
     readonly property int jobs: root.summary.jobs ?? 0
     readonly property int commands: root.summary.commands ?? 0
@@ -20,6 +20,8 @@ Dialog {
     readonly property var programs: root.summary.programs ?? []
     readonly property var folders: (root.summary.folders ?? []).map(f => f === "" ? qsTr("the folder longrun runs in") : f)
     readonly property var examples: root.summary.examples ?? []
+    readonly property var variables: root.summary.variables ?? []
+    readonly property int clearedEnvironments: root.summary.clearedEnvironments ?? 0
 
     function listed(names: var, total: int): string {
         const more = total - names.length;
@@ -99,6 +101,28 @@ Dialog {
                 textFormat: Text.PlainText
                 Accessible.role: Accessible.StaticText
                 Accessible.name: qsTr("Folders: %1").arg(text)
+            }
+            Label {
+                visible: root.variables.length > 0 || root.clearedEnvironments > 0
+                text: qsTr("Environment")
+                font.weight: Font.DemiBold
+            }
+            Label {
+                objectName: "commandReviewEnvironment"
+                visible: root.variables.length > 0 || root.clearedEnvironments > 0
+                Layout.fillWidth: true
+                text: {
+                    const set = root.variables.length > 0
+                              ? qsTr("sets %1").arg(root.variables.join(", ")) : "";
+                    const cleared = root.clearedEnvironments > 0
+                                  ? qsTr("%n start(s) with no inherited variable", "",
+                                         root.clearedEnvironments) : "";
+                    return [set, cleared].filter(t => t !== "").join("; ");
+                }
+                wrapMode: Text.Wrap
+                textFormat: Text.PlainText
+                Accessible.role: Accessible.StaticText
+                Accessible.name: qsTr("Environment: %1").arg(text)
             }
         }
         Label {

@@ -199,7 +199,7 @@ ApplicationWindow {
         id: quitDialog
     }
 
-    // Jobs that run programs wait here for a look first (a rerun from the history).
+    // Jobs that run programs wait here for a look first (a rerun from the history, a jobs file).
     CommandReview {
         id: commandReview
         summary: TaskController.historyActions.review

@@ -407,10 +407,10 @@ QString TaskController::localPath(const QUrl &url)
 
 void TaskController::loadJobsFile(const QUrl &file)
 {
-    loadJobsFiles({localPath(file)});
+    loadJobsFiles({localPath(file)}, true);
 }
 
-void TaskController::loadJobsFiles(const QStringList &paths)
+void TaskController::loadJobsFiles(const QStringList &paths, bool review)
 {
     const Catalog catalog = m_catalog.catalog();
     struct Parsed
@@ -419,13 +419,15 @@ void TaskController::loadJobsFiles(const QStringList &paths)
         QString error;
     };
     auto *watcher = new QFutureWatcher<Parsed>(this);
-    connect(watcher, &QFutureWatcher<Parsed>::finished, this, [this, watcher] {
+    connect(watcher, &QFutureWatcher<Parsed>::finished, this, [this, watcher, review] {
         Parsed parsed = watcher->result();
         watcher->deleteLater();
         if (!parsed.error.isEmpty())
             fail(parsed.error);
         else if (parsed.specs.isEmpty())
             fail(tr("The jobs file has no jobs"));
+        else if (review)
+            m_historyActions.offer(parsed.specs);
         else
             enqueue(parsed.specs);
     });

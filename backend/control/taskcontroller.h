@@ -155,9 +155,13 @@ public:
     // draw progress only for a terminal do so; false gives it plain pipes.
     Q_INVOKABLE bool startCommand(const QString &commandLine, const QString &workingDirectory = {},
                                   bool terminal = true);
+    // A jobs file opened in the window: read as loadJobsFiles() does; one that holds command
+    // jobs waits for the user's look at them first (historyActions()->review, issue #12).
     Q_INVOKABLE void loadJobsFile(const QUrl &file);
-    // Reads jobs files in the background, in order, and queues their jobs as one lot.
-    void loadJobsFiles(const QStringList &paths);
+    // Reads jobs files in the background, in order, and queues their jobs as one lot; with
+    // `review`, a lot that holds command jobs is offered for review instead (the files the
+    // window was started with are the user's own typing, as on the CLI, and run at once).
+    void loadJobsFiles(const QStringList &paths, bool review = false);
     // A file or folder dialog's URL as the local path a job parameter expects.
     Q_INVOKABLE static QString localPath(const QUrl &url);
     Q_INVOKABLE bool cancel(int id);

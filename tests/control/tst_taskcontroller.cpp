@@ -2,6 +2,7 @@
 // timeout, retry, races for exactly one terminal state, shutdown leaving no process, the
 // actions against the roles, and the batch's properties under random operations.
 
+#include "control/historyactions.h"
 #include "control/taskcontroller.h"
 #include "jobspecs.h"
 #include "procutil.h"
@@ -15,6 +16,7 @@
 #include <QtCore/QScopeGuard>
 #include <QtCore/QSet>
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QUrl>
 #include <QtGui/QImage>
 #include <QtSql/QSqlDatabase>
 #include <QtSql/QSqlQuery>
@@ -1085,6 +1087,54 @@ private slots:
     // "A result reported is a result stored": when a job starts, it is in the history; when
     // jobFinished says it ended, another reader of the file already sees that state (and
     // after an automatic retry, the new attempt's).
+    // A jobs file opened in the window that holds command jobs waits for the user's look
+    // (issue #12); one without commands, or one the window was started with, runs at once.
+    void jobsFileWithCommandsWaitsForReview()
+    {
+        auto c = makeController(2);
+        QString error;
+        const auto catalog = Catalog::load({test::workerPath(), {}}, &error);
+        QVERIFY2(catalog, qPrintable(error));
+        c->catalog()->setCatalog(*catalog);
+        QTemporaryDir dir;
+        const QString withCommand = dir.filePath(QStringLiteral("commands.json"));
+        QFile file(withCommand);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"([{"kind": "primes", "params": {"limit": 100}},
+                       {"kind": "command", "params": {"argv": ["sh", "-c", "exit 0"],
+                                                      "cwd": "/tmp", "env": ["A=1"]}}])");
+        file.close();
+        HistoryActions &actions = *c->historyActions();
+        QSignalSpy review(&actions, &HistoryActions::reviewChanged);
+
+        c->loadJobsFile(QUrl::fromLocalFile(withCommand));
+        QTRY_VERIFY_WITH_TIMEOUT(actions.reviewPending(), test::kHangMs);
+        QCOMPARE(c->model()->rowCount(), 0);
+        const QVariantMap summary = actions.review();
+        QCOMPARE(summary.value(QStringLiteral("jobs")).toInt(), 2);
+        QCOMPARE(summary.value(QStringLiteral("commands")).toInt(), 1);
+        QCOMPARE(summary.value(QStringLiteral("programs")).toStringList(), QStringList{"sh"});
+        QCOMPARE(summary.value(QStringLiteral("folders")).toStringList(), QStringList{"/tmp"});
+        QCOMPARE(summary.value(QStringLiteral("variables")).toStringList(), QStringList{"A"});
+        // Dismissed: nothing runs.
+        actions.dismissReview();
+        QVERIFY(!actions.reviewPending());
+        QTest::qWait(100);
+        QCOMPARE(c->model()->rowCount(), 0);
+        // Confirmed: both run.
+        c->loadJobsFile(QUrl::fromLocalFile(withCommand));
+        QTRY_VERIFY_WITH_TIMEOUT(actions.reviewPending(), test::kHangMs);
+        QCOMPARE(actions.confirmReview(), 2);
+        QVERIFY(waitIdle(*c));
+        QCOMPARE(c->model()->succeeded(), 2);
+        // Started with it (the window's --jobs): the user's own typing runs at once.
+        c->loadJobsFiles({withCommand});
+        QTRY_COMPARE_WITH_TIMEOUT(c->model()->rowCount(), 4, test::kHangMs);
+        QVERIFY(!actions.reviewPending());
+        QVERIFY(waitIdle(*c));
+        QCOMPARE(c->model()->succeeded(), 4);
+    }
+
     void historyIsWrittenBeforeItIsShown()
     {
         QTemporaryDir data;
