@@ -350,6 +350,13 @@ int runBatch(TaskController &controller, const QList<JobSpec> &specs,
         reporter = std::make_unique<JsonReporter>(controller, out, err);
     else
         reporter = std::make_unique<TextReporter>(controller, out, err, tty);
+    // Said on stderr, as the window says it in its banner: the job itself goes on. (Heard while
+    // `err` lives: the context goes with it.)
+    QObject context;
+    QObject::connect(&controller, &TaskController::jobProblem, &context,
+                     [&err](int id, const QString &message) {
+                         err.write(QStringLiteral("longrun: job %1: %2\n").arg(id).arg(message));
+                     });
     HeadlessRun run(controller, *reporter, out);
     const int status = run.run(specs, resumedFrom, tty || json ? 200 : 3000);
     // Images are written in the background: they must be on disk before we exit.

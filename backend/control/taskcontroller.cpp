@@ -581,8 +581,10 @@ void TaskController::apply(RunnerUpdate &update)
         event.logPath = update.logPath;
         m_history.record(std::move(event));
     }
-    if (!update.logProblem.isEmpty())
+    if (!update.logProblem.isEmpty()) {
+        emit jobProblem(id, update.logProblem);
         fail(tr("job %1: %2").arg(id).arg(update.logProblem));
+    }
     if ((update.state || update.terminal) && job->starting) {
         job->starting = false;
         --m_starting;

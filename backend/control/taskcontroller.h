@@ -205,6 +205,9 @@ Q_SIGNALS:
     void interruptedChanged();
     void historyProblemChanged();
     void errorOccurred(const QString &message);
+    // Something went wrong beside a job that does not change its outcome (its log could not be
+    // made or stopped); also said through errorOccurred.
+    void jobProblem(int id, const QString &message);
 
 private:
     // What the controller knows of one job, from enqueue until clearFinished removes its row.

@@ -80,6 +80,7 @@ class tst_Planted : public QObject
 private slots:
     void imageDirectoryLinks();
     void dataDirectoryLinks();
+    void logLinks();
 };
 
 // Links under every name the two images could take (run 1, jobs 1 and 2, first attempt, and the
@@ -151,6 +152,46 @@ void tst_Planted::dataDirectoryLinks()
     }
     QCOMPARE(fingerprint(victim), before);
     QVERIFY(QFileInfo(QDir(data).filePath(QStringLiteral("history.db"))).isSymLink());
+}
+
+// Links under the names a command job's log would get (logs/run1-job1-1.log and the next free
+// ones), and logs/ itself a link in a second data folder: no byte goes through them.
+void tst_Planted::logLinks()
+{
+    QTemporaryDir tmp;
+    const QString victim = makeVictim(tmp);
+    const QString target = QDir(victim).filePath(QStringLiteral("precious.txt"));
+    const QString data = tmp.filePath(QStringLiteral("data"));
+    const QString logs = QDir(data).filePath(QStringLiteral("logs"));
+    QVERIFY(QDir().mkpath(logs));
+    for (const QString &path : {data, logs})
+        QVERIFY(
+            QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    const QStringList planted{"run1-job1-1.log", "run1-job1-1-2.log"};
+    for (const QString &name : planted)
+        QVERIFY(QFile::link(target, QDir(logs).filePath(name)));
+    const QByteArray before = fingerprint(victim);
+    const QStringList job{"command:tty=false,argv=sh -c 'echo secret-output'"};
+
+    Batch batch = runBatch(QStringList{"--data-dir", data} + job);
+    QCOMPARE(batch.status, 0);
+    QCOMPARE(batch.finished.size(), 1);
+    QCOMPARE(fingerprint(victim), before);
+    QFile log(QDir(logs).filePath(QStringLiteral("run1-job1-1-3.log")));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    QVERIFY(log.readAll().contains(" out secret-output\n"));
+
+    // logs/ as a link to the victim folder: the job runs, its log is refused, nothing is written.
+    const QString other = tmp.filePath(QStringLiteral("other"));
+    QVERIFY(QDir().mkpath(other));
+    QVERIFY(QFile::setPermissions(other, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QVERIFY(QFile::link(victim, QDir(other).filePath(QStringLiteral("logs"))));
+    batch = runBatch(QStringList{"--data-dir", other} + job);
+    QCOMPARE(batch.status, 0);
+    QCOMPARE(batch.finished.size(), 1);
+    QCOMPARE(batch.finished.first().value(u"state").toString(), u"succeeded");
+    QVERIFY2(batch.err.contains(u"logs"), qPrintable(batch.err));
+    QCOMPARE(fingerprint(victim), before);
 }
 
 QTEST_GUILESS_MAIN(tst_Planted)
