@@ -172,6 +172,62 @@ Pane {
                 }
             }
 
+            // The log's end, read again twice a second while the job is not over (follow).
+            ColumnLayout {
+                id: logPane
+                readonly property bool wanted: root.hasJob && root.job.logPath !== ""
+                readonly property bool live: logPane.wanted
+                                             && ["queued", "starting", "running", "paused"].indexOf(root.job.stateKey) >= 0
+                property bool shown: false
+                function reload() {
+                    logText.text = logPane.shown && logPane.wanted && root.actions
+                                 ? root.actions.logTail(root.job.logPath, 65536) : "";
+                    if (logPane.live)
+                        logText.cursorPosition = logText.length;
+                }
+                Layout.fillWidth: true
+                Layout.leftMargin: 14
+                Layout.rightMargin: 14
+                visible: logPane.wanted
+                spacing: 6
+                onShownChanged: logPane.reload()
+                Connections {
+                    target: root
+                    function onJobChanged() { logPane.reload(); }
+                }
+                Timer {
+                    interval: 500
+                    repeat: true
+                    running: logPane.shown && logPane.live
+                    onTriggered: logPane.reload()
+                }
+                Button {
+                    objectName: "historyDetailsShowLog"
+                    text: logPane.shown ? qsTr("Hide the log") : qsTr("Show the log")
+                    onClicked: logPane.shown = !logPane.shown
+                    Accessible.name: logPane.shown ? qsTr("Hide the job's log")
+                                                   : qsTr("Show the job's log (its end, followed while it runs)")
+                }
+                ScrollView {
+                    id: logScroll
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 300
+                    visible: logPane.shown
+                    TextArea {
+                        id: logText
+                        objectName: "historyDetailsLogText"
+                        readOnly: true
+                        selectByMouse: true
+                        wrapMode: TextEdit.WrapAnywhere
+                        textFormat: TextEdit.PlainText
+                        font.family: Theme.monospace
+                        font.pixelSize: 12
+                        Accessible.name: logPane.live ? qsTr("The job's log, followed while it runs")
+                                                      : qsTr("The job's log")
+                    }
+                }
+            }
+
             Label {
                 objectName: "historyDetailsSummary"
                 Layout.fillWidth: true

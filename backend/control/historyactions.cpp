@@ -1,13 +1,17 @@
 #include "control/historyactions.h"
 
 #include "control/taskcontroller.h"
+#include "store/datafiles.h"
 #include "store/historyreader.h"
 #include "system/background.h"
 
 #include <QtConcurrent/QtConcurrentRun>
+#include <QtCore/QFile>
 #include <QtCore/QFutureWatcher>
 #include <QtGui/QClipboard>
 #include <QtGui/QGuiApplication>
+
+#include <algorithm>
 
 namespace longrun {
 
@@ -192,6 +196,28 @@ bool HistoryActions::deleteRun(qint64 runId)
             return state;
         }));
     return true;
+}
+
+QString HistoryActions::logTail(const QString &logPath, int maxBytes) const
+{
+    QString why;
+    const std::optional<QString> path = dataFile(m_controller.dataDirectory(), logPath, &why);
+    QFile file(path.value_or(QString()));
+    if (!path || !file.open(QIODevice::ReadOnly)) {
+        return tr("[the log cannot be shown: %1]").arg(path ? file.errorString() : why);
+    }
+    const qint64 size = file.size();
+    const qint64 from = std::max<qint64>(0, size - std::max(maxBytes, 1));
+    if (!file.seek(from))
+        return tr("[the log cannot be shown: %1]").arg(file.errorString());
+    QByteArray bytes = file.read(size - from);
+    if (from > 0) {
+        // Cut into a record: start at the next whole one, and say that more came before.
+        const qsizetype newline = bytes.indexOf('\n');
+        bytes = newline < 0 ? QByteArray() : bytes.mid(newline + 1);
+        bytes.prepend(tr("[... %1 bytes before]\n").arg(from).toUtf8());
+    }
+    return QString::fromUtf8(bytes);
 }
 
 void HistoryActions::copyText(const QString &text)

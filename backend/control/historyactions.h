@@ -56,6 +56,13 @@ public:
     // (never the current run, nor one another longrun still runs). False when refused at once.
     Q_INVOKABLE bool deleteRun(qint64 runId);
     Q_INVOKABLE static void copyText(const QString &text);
+    // The end of the stored log `logPath` (as the history names it, relative to the data
+    // folder): at most `maxBytes`, from the start of a record, read from the end of the file
+    // (never the whole of it); what the window's log pane shows, read again while the job
+    // runs. A log that is not a plain file of the data folder (a path is data, issue #12) or
+    // cannot be read gives the reason instead, in brackets.
+    Q_INVOKABLE QString logTail(const QString &logPath, int maxBytes = kLogTailBytes) const;
+    static constexpr int kLogTailBytes = 256 * 1024;
 
 Q_SIGNALS:
     void reviewChanged();

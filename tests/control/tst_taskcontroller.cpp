@@ -1087,6 +1087,48 @@ private slots:
     // "A result reported is a result stored": when a job starts, it is in the history; when
     // jobFinished says it ended, another reader of the file already sees that state (and
     // after an automatic retry, the new attempt's).
+    // The window's log pane: the log's end, from a record's start, never a path outside.
+    void logTailForTheWindow()
+    {
+        QTemporaryDir data;
+        auto c = makeController(1);
+        c->setDataDirectory(data.path());
+        QVERIFY(c->history()->openAndWait(data.path(), QStringLiteral("cli")));
+        JobSpec spec = job("command", {{"tty", "false"}});
+        spec.params << JobParam{QStringLiteral("argv"),
+                                {QStringLiteral("sh"), QStringLiteral("-c"),
+                                 QStringLiteral("for i in $(seq 1 200); do echo line$i; done")},
+                                true};
+        const int id = c->enqueue({spec});
+        QVERIFY(waitIdle(*c));
+        QCOMPARE(c->model()->succeeded(), 1);
+        const QString log =
+            QStringLiteral("logs/run%1-job%2-1.log").arg(c->history()->runId()).arg(id);
+        const HistoryActions &actions = *c->historyActions();
+        const QStringList whole = actions.logTail(log).split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(whole.size(), 200);
+        QVERIFY2(whole.first().endsWith(u" out line1"), qPrintable(whole.first()));
+        QVERIFY(whole.last().endsWith(u" out line200"));
+        // The last 300 bytes: whole records only, after a note of what came before.
+        const QStringList tail = actions.logTail(log, 300).split(u'\n', Qt::SkipEmptyParts);
+        QVERIFY2(tail.first().startsWith(u"[... ") && tail.first().endsWith(u" bytes before]"),
+                 qPrintable(tail.first()));
+        QVERIFY(tail.size() > 2 && tail.size() < 12);
+        for (qsizetype i = 1; i < tail.size(); ++i)
+            QVERIFY2(tail.at(i).contains(u"Z out line"), qPrintable(tail.at(i)));
+        QVERIFY(tail.last().endsWith(u" out line200"));
+        // A path the database names that leads out of the data folder is not read.
+        QTemporaryDir outside;
+        QFile secret(outside.filePath(QStringLiteral("secret")));
+        QVERIFY(secret.open(QIODevice::WriteOnly));
+        secret.write("not for the window\n");
+        secret.close();
+        const QString shown = actions.logTail(secret.fileName());
+        QVERIFY2(shown.startsWith(u"[the log cannot be shown: ") && !shown.contains(u"not for"),
+                 qPrintable(shown));
+        QVERIFY(actions.logTail(QStringLiteral("logs/../../x")).startsWith(u"[the log cannot"));
+    }
+
     // A jobs file opened in the window that holds command jobs waits for the user's look
     // (issue #12); one without commands, or one the window was started with, runs at once.
     void jobsFileWithCommandsWaitsForReview()

@@ -538,6 +538,13 @@ void tst_UiE2e::historyAfterRestartRerunsAndReviews()
     QTRY_VERIFY(commandRow = item(QStringLiteral("history_2")));
     click(commandRow);
     QTRY_VERIFY(title->property("text").toString().endsWith(u"job 2 · command"));
+    // Its log, shown in the window: the record of what it printed.
+    click(item(QStringLiteral("historyDetailsShowLog")));
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("historyDetailsLogText"))
+                                 ->property("text")
+                                 .toString()
+                                 .contains(u"Z out from history"),
+                             kHangMs);
     click(item(QStringLiteral("historyRerunButton")));
     QTRY_VERIFY_WITH_TIMEOUT(review->property("visible").toBool(), kHangMs);
     QCOMPARE(review->property("title").toString(), QStringLiteral("Run 1 command?"));
