@@ -24,7 +24,7 @@ namespace longrun {
 namespace {
 
 // Jobs read per query while exporting: an export of 100,000 jobs never holds them all.
-constexpr int kExportPage = 1000;
+constexpr int kExportPage = 500;
 // The widths of the history's free-text columns when standard output is not a terminal.
 constexpr int kCommandWidth = 60;
 constexpr int kResultWidth = 60;
