@@ -10,11 +10,8 @@ namespace {
 
 QStringList values(const JobSpec &spec, QStringView key)
 {
-    for (const JobParam &param : spec.params) {
-        if (param.key == key)
-            return param.values;
-    }
-    return {};
+    const JobParam *param = spec.param(key);
+    return param ? param->values : QStringList();
 }
 
 } // namespace

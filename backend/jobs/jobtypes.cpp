@@ -3,6 +3,7 @@
 #include <QtCore/QRegularExpression>
 
 #include <algorithm>
+#include <utility>
 
 namespace longrun {
 
@@ -83,6 +84,20 @@ QString startFailureReason(const QString &processErrorString)
 {
     const qsizetype colon = processErrorString.indexOf(QStringLiteral(": "));
     return colon >= 0 ? processErrorString.mid(colon + 2) : processErrorString;
+}
+
+const JobParam *JobSpec::param(QStringView key) const
+{
+    for (const JobParam &p : params) {
+        if (p.key == key)
+            return &p;
+    }
+    return nullptr;
+}
+
+JobParam *JobSpec::param(QStringView key)
+{
+    return const_cast<JobParam *>(std::as_const(*this).param(key));
 }
 
 QString JobSpec::describeParams() const

@@ -69,6 +69,9 @@ struct JobSpec
 
     // "limit=1000000, seed=3": the parameters as one line for people.
     [[nodiscard]] QString describeParams() const;
+    // The parameter named `key`, or nullptr.
+    [[nodiscard]] const JobParam *param(QStringView key) const;
+    [[nodiscard]] JobParam *param(QStringView key);
     friend bool operator==(const JobSpec &, const JobSpec &) = default;
 };
 

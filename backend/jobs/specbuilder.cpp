@@ -627,10 +627,8 @@ void addEnvironment(JobSpec &spec, const QStringList &env, bool clear)
     if (spec.kind != u"command" || (env.isEmpty() && !clear))
         return;
     const auto param = [&spec](const QString &key) -> JobParam & {
-        for (JobParam &p : spec.params) {
-            if (p.key == key)
-                return p;
-        }
+        if (JobParam *found = spec.param(key))
+            return *found;
         spec.params.append(JobParam{key, {}, key == u"env"});
         return spec.params.last();
     };

@@ -135,14 +135,9 @@ bool HistoryStore::openAndWait(const QString &dataDir, const QString &origin)
 
 void HistoryStore::record(StoreEvent event, std::function<void()> then)
 {
-    if (!m_started) {
-        if (then)
-            then();
-        return;
-    }
-    m_lastPosted = m_inbox->post(own(std::move(event)));
-    if (then)
-        m_waiting.emplace_back(m_lastPosted, std::move(then));
+    QList<StoreEvent> one;
+    one.append(std::move(event));
+    recordAll(std::move(one), std::move(then));
 }
 
 void HistoryStore::recordAll(QList<StoreEvent> events, std::function<void()> then)

@@ -53,6 +53,17 @@ private:
 
     static const TaskRow &row(TaskController &c, int id) { return *c.model()->find(id); }
 
+    // Gives `c` the real worker's catalog, as the window does at start; the reason if it cannot.
+    static QString loadCatalog(TaskController &c)
+    {
+        QString error;
+        const auto catalog = Catalog::load({test::workerPath(), {}}, &error);
+        if (!catalog)
+            return error.isEmpty() ? QStringLiteral("no catalog") : error;
+        c.catalog()->setCatalog(*catalog);
+        return {};
+    }
+
     // Waits until nothing is queued or running, and checks every worker pid seen is gone.
     static bool waitIdle(TaskController &c, int timeoutMs = test::kHangMs)
     {
@@ -899,10 +910,7 @@ private slots:
     void startFromTheWindow()
     {
         auto c = makeController(2);
-        QString error;
-        const auto catalog = Catalog::load({test::workerPath(), {}}, &error);
-        QVERIFY2(catalog, qPrintable(error));
-        c->catalog()->setCatalog(*catalog);
+        QCOMPARE(loadCatalog(*c), QString());
         QSignalSpy errors(c.get(), &TaskController::errorOccurred);
         QSignalSpy finished(c.get(), &TaskController::jobFinished);
 
@@ -1134,10 +1142,7 @@ private slots:
     void jobsFileWithCommandsWaitsForReview()
     {
         auto c = makeController(2);
-        QString error;
-        const auto catalog = Catalog::load({test::workerPath(), {}}, &error);
-        QVERIFY2(catalog, qPrintable(error));
-        c->catalog()->setCatalog(*catalog);
+        QCOMPARE(loadCatalog(*c), QString());
         QTemporaryDir dir;
         const QString withCommand = dir.filePath(QStringLiteral("commands.json"));
         QFile file(withCommand);
