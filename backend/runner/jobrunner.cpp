@@ -23,6 +23,9 @@ namespace proto = longrun::protocol;
 namespace {
 
 constexpr int kRunnerNice = 5;
+// The deadlines' tick, and the gap between two ticks that means this process did not run.
+constexpr int kTickMs = 100;
+constexpr qint64 kStallMs = 1000;
 
 // One attempt on the pool thread: what the controller asks, what the worker says and the
 // deadlines become one terminal state. The process itself is the WorkerSession's.
@@ -58,6 +61,7 @@ private:
     void finish(State terminal, QString error);
     void setExit(RunnerUpdate &update) const;
     [[nodiscard]] qint64 activeMs() const;
+    [[nodiscard]] qint64 ranMs() const;
 
     const RunnerConfig &m_config;
     JobControl &m_control;
@@ -80,7 +84,9 @@ private:
     bool m_paused = false;
     qint64 m_pausedSince = 0;
     qint64 m_pausedTotal = 0;
-    qint64 m_resultAt = -1;
+    qint64 m_resultAt = -1;      // ranMs() when the result (or error) came
+    qint64 m_lastTickAt = 0;     // m_clock.elapsed() at the last tick
+    qint64 m_stalledMs = 0;      // time in which this process did not run (see tick())
     std::optional<WorkerExit> m_exit; // once the worker ended
 };
 
@@ -94,7 +100,7 @@ Attempt::Attempt(int jobId, int attempt, const RunnerConfig &config, JobControl 
     , m_updates(jobId, attempt, inbox, config.flushIntervalMs)
     , m_log(config.logDataDir, config.logName)
 {
-    m_tickTimer.setInterval(100);
+    m_tickTimer.setInterval(kTickMs);
     connect(&m_tickTimer, &QTimer::timeout, this, &Attempt::tick);
     connect(&m_session, &WorkerSession::started, this, &Attempt::onStarted);
     connect(&m_session, &WorkerSession::output, this, &Attempt::onOutput);
@@ -179,6 +185,11 @@ qint64 Attempt::activeMs() const
     return now - m_pausedTotal - (m_paused ? now - m_pausedSince : 0);
 }
 
+qint64 Attempt::ranMs() const
+{
+    return m_clock.elapsed() - m_stalledMs;
+}
+
 void Attempt::setPaused(bool paused)
 {
     // A job can only be paused once its worker runs; an early request waits for Hello.
@@ -199,7 +210,20 @@ void Attempt::tick()
 {
     if (m_phase == Phase::Done || m_reason != Reason::None)
         return;
-    if (!m_translator.helloSeen() && m_clock.elapsed() > m_config.helloTimeoutMs) {
+    // A tick far later than its interval means this process did not run in between: it was
+    // stopped (SIGSTOP, Ctrl-Z, a debugger) or starved. The worker ran on meanwhile, so what it
+    // sent (its hello, its exit) is waiting to be read: the hello and exit deadlines, which
+    // judge the worker, count only the time in which longrun could have heard it, and this tick
+    // decides nothing, so that those events are read first. A job's own timeout counts its
+    // active time (less its pauses), stalls included: the job ran.
+    const qint64 now = m_clock.elapsed();
+    const qint64 gap = now - m_lastTickAt;
+    m_lastTickAt = now;
+    if (gap > kStallMs) {
+        m_stalledMs += gap - kTickMs;
+        return;
+    }
+    if (!m_translator.helloSeen() && ranMs() > m_config.helloTimeoutMs) {
         beginStop(Reason::Hello,
                   QStringLiteral("the worker did not say hello within %1 s")
                       .arg(m_config.helloTimeoutMs / 1000.0),
@@ -207,7 +231,7 @@ void Attempt::tick()
     } else if (m_config.timeoutMs > 0 && activeMs() > m_config.timeoutMs) {
         beginStop(Reason::Timeout,
                   QStringLiteral("timed out after %1 s").arg(m_config.timeoutMs / 1000.0), false);
-    } else if (m_resultAt >= 0 && m_clock.elapsed() - m_resultAt > m_config.exitAfterResultMs) {
+    } else if (m_resultAt >= 0 && ranMs() - m_resultAt > m_config.exitAfterResultMs) {
         beginStop(
             Reason::Linger,
             QStringLiteral("the worker did not exit within %1 s of sending its %2")
@@ -283,7 +307,7 @@ void Attempt::apply(const Translation &t)
         m_updates.addProgress(t.progress);
         [[fallthrough]];
     case Translation::Kind::Error:
-        m_resultAt = m_clock.elapsed();
+        m_resultAt = ranMs();
         // Nothing more to say to the worker; a well-behaved one exits now.
         m_session.closeInput();
         break;

@@ -8,6 +8,7 @@
 #include "jobspecs.h"
 #include "procutil.h"
 
+#include <QtCore/QFile>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
@@ -336,6 +337,49 @@ private slots:
         QCOMPARE(process.exitCode(), 0);
         const QList<QJsonObject> events = eventsIn(process.readAllStandardOutput());
         QCOMPARE(events.last().value("succeeded").toInt(), 1);
+    }
+
+    // longrun stopped by SIGSTOP (no handler, nothing paused) while its worker, having sent its
+    // result, takes 6 s to exit: 0.5 s after the result longrun stops for 5 s, and the worker
+    // exits 0.5 s after longrun runs again. Counted in wall time the worker "lingered" past the
+    // 2 s allowed after a result and the job failed; counted in the time longrun ran (about
+    // 1 s), it succeeds with the result it heard.
+    void aStopOfLongrunIsNotTheWorkersDelay()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString wrapper = dir.filePath(QStringLiteral("worker.sh"));
+        {
+            QFile script(wrapper);
+            QVERIFY(script.open(QIODevice::WriteOnly));
+            script.write(QStringLiteral("#!/bin/sh\n"
+                                        "[ \"$1\" = --list-kinds ] && exec '%1' --list-kinds\n"
+                                        "exec '%2' late-exit 6\n")
+                             .arg(test::workerPath(), test::helperPath("fakeworker"))
+                             .toUtf8());
+        }
+        QVERIFY(
+            QFile::setPermissions(wrapper, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        QProcess process;
+        start(process, {"--json", "--worker", wrapper, "primes:limit=10"});
+        QVERIFY(process.waitForStarted());
+        const pid_t pid = static_cast<pid_t>(process.processId());
+        QByteArray out;
+        // The result is heard: the job's progress is 1.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (out += process.readAllStandardOutput()).contains("\"progress\":1"), test::kHangMs);
+        QTest::qWait(500);
+        QCOMPARE(::kill(pid, SIGSTOP), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(pid), 'T', test::kHangMs);
+        QTest::qWait(5000);
+        QCOMPARE(::kill(pid, SIGCONT), 0);
+        process.closeWriteChannel();
+        QVERIFY(process.waitForFinished(test::kHangMs));
+        out += process.readAllStandardOutput();
+        QVERIFY2(process.exitCode() == 0, out.constData());
+        const QList<QJsonObject> events = eventsIn(out);
+        QCOMPARE(events.last().value("succeeded").toInt(), 1);
+        QVERIFY2(out.contains("said early, exited late"), out.constData());
     }
 
     // pauseAll() pauses what runs, leaves a job paused by hand alone (resumeAll() does not

@@ -7,6 +7,7 @@
 //   fakeworker flood           floods valid progress frames, then a result
 //   fakeworker two-hellos      says hello twice
 //   fakeworker huge-texts      megabyte texts and 10,000 result values, all valid frames
+//   fakeworker late-exit S     says hello and a result at once, exits S seconds later
 
 #include "framing.h"
 
@@ -63,6 +64,14 @@ int main(int argc, char **argv)
         for (int i = 0; i < 10000; ++i)
             result.values.push_back(proto::intValue("value" + std::to_string(i), i));
         writeAll(proto::encodeFrame(proto::WorkerMessage{result}));
+        return 0;
+    } else if (mode == "late-exit") {
+        writeAll(proto::encodeFrame(proto::WorkerMessage{hello(proto::kProtocolVersion)}));
+        proto::Result result;
+        result.summary = "said early, exited late";
+        writeAll(proto::encodeFrame(proto::WorkerMessage{result}));
+        const double seconds = argc > 2 ? std::stod(argv[2]) : 1.0;
+        std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
         return 0;
     } else if (mode == "flood") {
         // 200,000 progress frames in big writes: the engine must coalesce them.
