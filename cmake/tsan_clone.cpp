@@ -12,18 +12,29 @@
 // Defining clone() here, in the executable, takes precedence over the runtime's interceptor:
 // the call goes straight to glibc, and TSan keeps its view of the parent.
 //
-// And the child gets memory of its own: CLONE_VM is dropped (CLONE_VFORK stays, so the parent
-// still waits until the child has exec'd or died). In a shared address space, every intercepted
-// call the child makes lands in the parent's TSan state: Qt's child resets the signal
-// dispositions with sigaction(), which TSan intercepts to keep its table of user handlers; the
-// parent then ran a handler from a table the child had rewritten, a jump into data (seen as
-// SEGVs with a wild PC in the JobRunner threads, about one run in three of 2,000 jobs). Its
-// close()/dup3() rewrote TSan's descriptor table the same way. A copy costs a few ms per worker
+// And the child is a real fork(), made through TSan's own fork() interceptor, which takes the
+// runtime's locks around the fork and sets the child's runtime up afresh. A child that merely
+// shared the parent's memory (CLONE_VM) rewrote the parent's TSan state with every intercepted
+// call it made: Qt's child resets the signal dispositions with sigaction(), which TSan intercepts
+// to keep its table of user handlers, and the parent then ran a handler from a table the child
+// had rewritten, a jump into data (SEGVs with a wild PC in the JobRunner threads, about one run
+// in three of 2,000 jobs); close()/dup3() rewrote its descriptor table the same way. A raw copy
+// (clone without CLONE_VM) was not enough either: the child inherits the runtime's internal
+// spin locks as some other thread held them at that instant, and a child whose first
+// intercepted call needs one spins for ever before its exec (seen in CI: two copies of longrun
+// spinning at full speed, the parent blocked in its vfork-like wait until it was killed). The
+// parent still waits as after a vfork: until the child has exec'd or died (a close-on-exec
+// pipe), and gets a pidfd when CLONE_PIDFD asked for one. A fork costs a few ms per worker
 // start, in TSan builds only.
 
+#include <cerrno>
+#include <csignal>
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <cstdarg>
 
@@ -38,6 +49,35 @@ CloneFn glibcClone()
     }();
     return real;
 }
+
+// fork() through TSan's interceptor, then `fn` in the child; returns once the child has exec'd
+// or died, as CLONE_VFORK would. -1 with errno set when the fork fails.
+int forkLikeVfork(int (*fn)(void *), void *arg, int flags, pid_t *parentTid)
+{
+    int gate[2];
+    if (::pipe2(gate, O_CLOEXEC) != 0)
+        return -1;
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::close(gate[0]);
+        ::_exit(fn(arg));
+    }
+    const int forkErrno = errno;
+    ::close(gate[1]);
+    if (pid > 0) {
+        char byte = 0;
+        while (::read(gate[0], &byte, 1) < 0 && errno == EINTR) {
+        }
+    }
+    ::close(gate[0]);
+    if (pid < 0) {
+        errno = forkErrno;
+        return -1;
+    }
+    if ((flags & CLONE_PIDFD) != 0 && parentTid != nullptr)
+        *parentTid = static_cast<pid_t>(::syscall(SYS_pidfd_open, pid, 0));
+    return pid;
+}
 } // namespace
 
 extern "C" int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
@@ -49,6 +89,11 @@ extern "C" int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
     auto *tls = va_arg(ap, void *);
     auto *childTid = va_arg(ap, pid_t *);
     va_end(ap);
+    // A vfork-like clone as QProcess makes it: nothing asked but the shared memory, the wait,
+    // a pidfd and SIGCHLD at exit.
+    constexpr int kVforkLike = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CSIGNAL;
+    if ((flags & CLONE_VFORK) != 0 && (flags & ~kVforkLike) == 0 && (flags & CSIGNAL) == SIGCHLD)
+        return forkLikeVfork(fn, arg, flags, parentTid);
     if ((flags & CLONE_VFORK) != 0)
         flags &= ~CLONE_VM;
     return glibcClone()(fn, stack, flags, arg, parentTid, tls, childTid);

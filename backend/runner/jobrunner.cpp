@@ -84,9 +84,9 @@ private:
     bool m_paused = false;
     qint64 m_pausedSince = 0;
     qint64 m_pausedTotal = 0;
-    qint64 m_resultAt = -1;      // ranMs() when the result (or error) came
-    qint64 m_lastTickAt = 0;     // m_clock.elapsed() at the last tick
-    qint64 m_stalledMs = 0;      // time in which this process did not run (see tick())
+    qint64 m_resultAt = -1;           // ranMs() when the result (or error) came
+    qint64 m_lastTickAt = 0;          // m_clock.elapsed() at the last tick
+    qint64 m_stalledMs = 0;           // time in which this process did not run (see tick())
     std::optional<WorkerExit> m_exit; // once the worker ended
 };
 
