@@ -16,6 +16,8 @@ packages=(
     qml6-module-qtquick-templates qml6-module-qtquick-layouts qml6-module-qtquick-window
     qml6-module-qtquick-dialogs qml6-module-qtquick-shapes qml6-module-qttest
     qml6-module-qt-labs-folderlistmodel qml6-module-qt-labs-settings
+    # the session bus the window asks for the desktop's colour scheme (tests start their own)
+    dbus-daemon
     # the window under a virtual display (screenshots) and process tools the tests use
     fonts-dejavu-core xvfb xauth procps util-linux python3
     # fuzzing (clang's libFuzzer) and benchmarks

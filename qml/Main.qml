@@ -62,6 +62,7 @@ ApplicationWindow {
             TaskController.timeoutSeconds = WindowSettings.timeoutSeconds;
         if (WindowSettings.retries >= 0)
             TaskController.retries = WindowSettings.retries;
+        ColorScheme.preference = WindowSettings.colorScheme;
         if (WindowSettings.detailsSplit !== undefined)
             innerSplit.restoreState(WindowSettings.detailsSplit);
     }
@@ -115,22 +116,32 @@ ApplicationWindow {
                 SplitView.minimumWidth: 360
                 spacing: 0
 
-                TabBar {
-                    id: viewTabs
-                    objectName: "viewTabs"
+                // The views, and at the right the window's colours.
+                RowLayout {
                     Layout.fillWidth: true
-                    Accessible.name: qsTr("Views")
-                    TabButton {
-                        objectName: "jobsTab"
-                        text: qsTr("Jobs")
-                        width: implicitWidth + 24
-                        Accessible.name: qsTr("Jobs of this window (Ctrl+1)")
+                    spacing: 8
+
+                    TabBar {
+                        id: viewTabs
+                        objectName: "viewTabs"
+                        Layout.fillWidth: true
+                        Accessible.name: qsTr("Views")
+                        TabButton {
+                            objectName: "jobsTab"
+                            text: qsTr("Jobs")
+                            width: implicitWidth + 24
+                            Accessible.name: qsTr("Jobs of this window (Ctrl+1)")
+                        }
+                        TabButton {
+                            objectName: "historyTab"
+                            text: qsTr("History")
+                            width: implicitWidth + 24
+                            Accessible.name: qsTr("History of past and current runs (Ctrl+2)")
+                        }
                     }
-                    TabButton {
-                        objectName: "historyTab"
-                        text: qsTr("History")
-                        width: implicitWidth + 24
-                        Accessible.name: qsTr("History of past and current runs (Ctrl+2)")
+
+                    ColorSchemeBox {
+                        Layout.rightMargin: 8
                     }
                 }
 

@@ -4,6 +4,7 @@
 // through the job list's currentIndex and grabs the window.
 
 #include "control/taskcontroller.h"
+#include "desktop/colorscheme.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDeadlineTimer>
@@ -140,6 +141,17 @@ public:
         return false;
     }
 
+    // The same view in the dark colours too (then back to light), saved as `name`.
+    bool saveDark(longrun::ColorScheme *colors, const QString &name)
+    {
+        if (colors == nullptr)
+            return false;
+        colors->setPreference(QStringLiteral("dark"));
+        const bool saved = save(name);
+        colors->setPreference(QStringLiteral("light"));
+        return saved;
+    }
+
     void resize(int w, int h)
     {
         m_window->resize(w, h);
@@ -198,6 +210,11 @@ int main(int argc, char **argv)
         return 1;
     window->resize(1280, 800);
     Shooter shot(window, &controller, outDir);
+    // Light, whatever the desktop of the machine says; the dark shots ask for dark.
+    auto *colors = engine.singletonInstance<longrun::ColorScheme *>(
+        qmlTypeId("Longrun.Backend", 1, 0, "ColorScheme"));
+    if (colors != nullptr)
+        colors->setPreference(QStringLiteral("light"));
 
     if (!waitFor([&] { return controller.catalog()->rowCount() > 0; }, 10000, "the catalog"))
         return 1;
@@ -250,7 +267,8 @@ int main(int argc, char **argv)
                                   [](const auto &row) { return row.state == State::Running; });
     controller.pause(toPause);
     shot.select(montecarlo);
-    if (!shot.save(QStringLiteral("02-running-batch")))
+    if (!shot.save(QStringLiteral("02-running-batch"))
+        || !shot.saveDark(colors, QStringLiteral("10-running-batch-dark")))
         return 1;
 
     // A failed job: its error and the last lines of stderr.
@@ -282,7 +300,8 @@ int main(int argc, char **argv)
         },
         90000, "the Monte-Carlo job");
     shot.select(montecarlo);
-    if (!shot.save(QStringLiteral("05-montecarlo-plot")))
+    if (!shot.save(QStringLiteral("05-montecarlo-plot"))
+        || !shot.saveDark(colors, QStringLiteral("11-montecarlo-plot-dark")))
         return 1;
 
     // An error banner: a jobs file that is not one.
@@ -325,7 +344,8 @@ int main(int argc, char **argv)
         return 1;
     }
     shot.resize(1280, 800);
-    if (!shot.save(QStringLiteral("07-history")))
+    if (!shot.save(QStringLiteral("07-history"))
+        || !shot.saveDark(colors, QStringLiteral("12-history-dark")))
         return 1;
     shot.resize(800, 600);
     if (!shot.save(QStringLiteral("08-history-800x600")))
@@ -345,7 +365,8 @@ int main(int argc, char **argv)
           true},
          {QStringLiteral("cwd"), {QStringLiteral("/home/user/project/build")}, false}}};
     controller.historyActions()->offer({make, tests, make});
-    if (!shot.save(QStringLiteral("09-command-review")))
+    if (!shot.save(QStringLiteral("09-command-review"))
+        || !shot.saveDark(colors, QStringLiteral("13-command-review-dark")))
         return 1;
     controller.historyActions()->dismissReview();
 

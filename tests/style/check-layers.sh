@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fails when a file of the backend includes a layer above its own (backend/CMakeLists.txt draws
 # the graph): protocol and worker include neither Qt nor the engine; models never include
-# runner or control; runner never includes models or control; nothing below cli includes cli.
+# runner or control; runner never includes models or control; nothing below cli includes cli;
+# desktop (D-Bus, for the window) includes only system, and only QML uses it.
 # Usage: check-layers.sh SOURCE_DIR
 set -euo pipefail
 cd "$1/backend"
@@ -16,21 +17,24 @@ forbid() {
         status=1
     fi
 }
-engine='["<](jobs|runner|control|models|cli|store|system)/'
+engine='["<](jobs|runner|control|models|cli|store|system|desktop)/'
 forbid protocol '<Q' 'Qt'
 forbid protocol "$engine" 'the engine'
 forbid worker '<Q' 'Qt'
 forbid worker "$engine" 'the engine'
-forbid system '"(jobs|runner|control|models|cli|store)/' 'the engine (system is the bottom of it)'
-forbid jobs '"(runner|control|models|cli|store)/' 'runner, control, models, store or cli'
-forbid runner '"(control|models|cli|store)/' 'control, models, store or cli'
+forbid system '"(jobs|runner|control|models|cli|store|desktop)/' 'the engine (system is the bottom of it)'
+forbid jobs '"(runner|control|models|cli|store|desktop)/' 'runner, control, models, store, desktop or cli'
+forbid runner '"(control|models|cli|store|desktop)/' 'control, models, store, desktop or cli'
 # models may read the store (HistoryModel pages stored jobs); the store never includes models.
-forbid models '"(runner|control|cli)/' 'runner, control or cli'
-forbid store '"(runner|control|models|cli)/' 'runner, control, models or cli'
-forbid control '"cli/' 'cli'
+forbid models '"(runner|control|cli|desktop)/' 'runner, control, desktop or cli'
+forbid store '"(runner|control|models|cli|desktop)/' 'runner, control, models, desktop or cli'
+forbid control '"(cli|desktop)/' 'cli or desktop'
+forbid cli '"desktop/' 'desktop (the CLI never talks to the desktop)'
+# desktop is the window's side of the desktop: it may use system/, never the engine's data path.
+forbid desktop '"(jobs|runner|control|models|store|cli)/' 'the engine (only system/)'
 # Every engine header is included by its folder (protocol's by name), so the graph above is
 # the whole graph.
-for dir in jobs runner control models cli store system; do
+for dir in jobs runner control models cli store system desktop; do
     bare=$(grep -rnE --include='*.h' --include='*.cpp' '^#include "[a-z]+\.h"' "$dir" \
         | grep -vE '\.moc"|"(framing|messages|params|text)\.h"' || true)
     if [[ -n "$bare" ]]; then
