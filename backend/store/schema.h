@@ -11,7 +11,7 @@ class QSqlDatabase;
 
 namespace longrun::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Brings `db` to version `upTo` (tests make files of an older version with it). Returns false
 // with the reason.

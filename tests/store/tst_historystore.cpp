@@ -131,6 +131,7 @@ private slots:
     void roundTrip();
     void exitStatusPerAttempt();
     void migratesFromVersion1();
+    void idsAreNeverReused();
     void queriesPageAndFilter();
     void exportsCsvAndJson();
     void thenRunsAfterCommit();
@@ -212,6 +213,18 @@ void tst_HistoryStore::migratesFromVersion1()
                                                " AND signal IS NULL AND log_path IS NULL"))
                  .toInt(),
              1);
+    // Rebuilt with AUTOINCREMENT (schema 3), the rows and their ids kept, the counters past them.
+    QVERIFY(scalar(tmp.path(), QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'jobs'"))
+                .toString()
+                .contains(u"AUTOINCREMENT"));
+    QCOMPARE(
+        scalar(tmp.path(), QStringLiteral("SELECT seq FROM sqlite_sequence WHERE name = 'jobs'"))
+            .toInt(),
+        1);
+    QCOMPARE(scalar(tmp.path(), QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type ="
+                                               " 'index' AND name LIKE 'jobs_by_%'"))
+                 .toInt(),
+             5);
     HistoryReader reader;
     QString error;
     QVERIFY2(reader.open(tmp.path(), &error), qPrintable(error));
@@ -222,6 +235,64 @@ void tst_HistoryStore::migratesFromVersion1()
 }
 
 // Newest first, pages that neither skip nor repeat a job, filters that combine.
+// Deleting the newest jobs (their run, from another run) frees no id: the next jobs and runs
+// get new ones, so `longrun log ID` and an export's ids always mean the job they meant.
+void tst_HistoryStore::idsAreNeverReused()
+{
+    QTemporaryDir tmp;
+    qint64 firstRun = 0;
+    {
+        HistoryStore store;
+        QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("cli")));
+        firstRun = store.runId();
+        for (int seq = 1; seq <= 3; ++seq) {
+            store.record(added(seq, primes(seq + 10)));
+            store.record(started(seq));
+            store.record(finished(seq, State::Succeeded, QStringLiteral("done")));
+        }
+        QVERIFY(store.flush(test::kHangMs));
+    }
+    QCOMPARE(scalar(tmp.path(), QStringLiteral("SELECT max(id) FROM jobs")).toInt(), 3);
+    qint64 secondRun = 0;
+    {
+        HistoryStore store;
+        QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("window")));
+        secondRun = store.runId();
+        StoreEvent drop;
+        drop.type = StoreEvent::Type::DeletedRun;
+        drop.runId = firstRun;
+        store.record(drop);
+        QVERIFY(store.flush(test::kHangMs));
+        QCOMPARE(scalar(tmp.path(), QStringLiteral("SELECT count(*) FROM jobs")).toInt(), 0);
+        store.record(added(1, primes(50)));
+        QVERIFY(store.flush(test::kHangMs));
+    }
+    QCOMPARE(scalar(tmp.path(), QStringLiteral("SELECT id FROM jobs")).toInt(), 4);
+    // The second run, the newest, goes too; the third is not given its id.
+    {
+        HistoryStore store;
+        QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("cli")));
+        StoreEvent drop;
+        drop.type = StoreEvent::Type::DeletedRun;
+        drop.runId = secondRun;
+        store.record(drop);
+        QVERIFY(store.flush(test::kHangMs));
+        QVERIFY(store.runId() > secondRun);
+    }
+    QCOMPARE(scalar(tmp.path(),
+                    QStringLiteral("SELECT count(*) FROM runs WHERE id <= %1").arg(secondRun))
+                 .toInt(),
+             0);
+    {
+        HistoryStore store;
+        QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("cli")));
+        QVERIFY(store.runId() > secondRun + 1);
+        store.record(added(1, primes(60)));
+        QVERIFY(store.flush(test::kHangMs));
+    }
+    QCOMPARE(scalar(tmp.path(), QStringLiteral("SELECT max(id) FROM jobs")).toInt(), 5);
+}
+
 void tst_HistoryStore::queriesPageAndFilter()
 {
     QTemporaryDir tmp;
