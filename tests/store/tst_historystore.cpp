@@ -234,7 +234,6 @@ void tst_HistoryStore::migratesFromVersion1()
     QCOMPARE(jobs.first().summary, u"25 primes up to 100");
 }
 
-// Newest first, pages that neither skip nor repeat a job, filters that combine.
 // Deleting the newest jobs (their run, from another run) frees no id: the next jobs and runs
 // get new ones, so `longrun log ID` and an export's ids always mean the job they meant.
 void tst_HistoryStore::idsAreNeverReused()
@@ -293,6 +292,7 @@ void tst_HistoryStore::idsAreNeverReused()
     QCOMPARE(scalar(tmp.path(), QStringLiteral("SELECT max(id) FROM jobs")).toInt(), 5);
 }
 
+// Newest first, pages that neither skip nor repeat a job, filters that combine.
 void tst_HistoryStore::queriesPageAndFilter()
 {
     QTemporaryDir tmp;
