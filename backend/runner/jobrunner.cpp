@@ -61,7 +61,7 @@ private:
     void finish(State terminal, QString error);
     void setExit(RunnerUpdate &update) const;
     [[nodiscard]] qint64 activeMs() const;
-    [[nodiscard]] qint64 ranMs() const;
+    [[nodiscard]] qint64 heardMs() const;
 
     const RunnerConfig &m_config;
     JobControl &m_control;
@@ -84,7 +84,7 @@ private:
     bool m_paused = false;
     qint64 m_pausedSince = 0;
     qint64 m_pausedTotal = 0;
-    qint64 m_resultAt = -1;           // ranMs() when the result (or error) came
+    qint64 m_resultAt = -1;           // heardMs() when the result (or error) came
     qint64 m_lastTickAt = 0;          // m_clock.elapsed() at the last tick
     qint64 m_stalledMs = 0;           // time in which this process did not run (see tick())
     std::optional<WorkerExit> m_exit; // once the worker ended
@@ -185,9 +185,10 @@ qint64 Attempt::activeMs() const
     return now - m_pausedTotal - (m_paused ? now - m_pausedSince : 0);
 }
 
-qint64 Attempt::ranMs() const
+// The time in which the worker ran and longrun could hear it: its active time less the stalls.
+qint64 Attempt::heardMs() const
 {
-    return m_clock.elapsed() - m_stalledMs;
+    return activeMs() - m_stalledMs;
 }
 
 void Attempt::setPaused(bool paused)
@@ -213,17 +214,19 @@ void Attempt::tick()
     // A tick far later than its interval means this process did not run in between: it was
     // stopped (SIGSTOP, Ctrl-Z, a debugger) or starved. The worker ran on meanwhile, so what it
     // sent (its hello, its exit) is waiting to be read: the hello and exit deadlines, which
-    // judge the worker, count only the time in which longrun could have heard it, and this tick
-    // decides nothing, so that those events are read first. A job's own timeout counts its
-    // active time (less its pauses), stalls included: the job ran.
+    // judge the worker, count only the time in which it ran and longrun could have heard it
+    // (heardMs: no pause, no stall), and this tick decides nothing, so that those events are
+    // read first. A job's own timeout counts its active time (less its pauses), stalls
+    // included: the job ran. A stall while paused is already counted as paused.
     const qint64 now = m_clock.elapsed();
     const qint64 gap = now - m_lastTickAt;
     m_lastTickAt = now;
     if (gap > kStallMs) {
-        m_stalledMs += gap - kTickMs;
+        if (!m_paused)
+            m_stalledMs += gap - kTickMs;
         return;
     }
-    if (!m_translator.helloSeen() && ranMs() > m_config.helloTimeoutMs) {
+    if (!m_translator.helloSeen() && heardMs() > m_config.helloTimeoutMs) {
         beginStop(Reason::Hello,
                   QStringLiteral("the worker did not say hello within %1 s")
                       .arg(m_config.helloTimeoutMs / 1000.0),
@@ -231,7 +234,7 @@ void Attempt::tick()
     } else if (m_config.timeoutMs > 0 && activeMs() > m_config.timeoutMs) {
         beginStop(Reason::Timeout,
                   QStringLiteral("timed out after %1 s").arg(m_config.timeoutMs / 1000.0), false);
-    } else if (m_resultAt >= 0 && ranMs() - m_resultAt > m_config.exitAfterResultMs) {
+    } else if (m_resultAt >= 0 && heardMs() - m_resultAt > m_config.exitAfterResultMs) {
         beginStop(
             Reason::Linger,
             QStringLiteral("the worker did not exit within %1 s of sending its %2")
@@ -307,7 +310,7 @@ void Attempt::apply(const Translation &t)
         m_updates.addProgress(t.progress);
         [[fallthrough]];
     case Translation::Kind::Error:
-        m_resultAt = ranMs();
+        m_resultAt = heardMs();
         // Nothing more to say to the worker; a well-behaved one exits now.
         m_session.closeInput();
         break;

@@ -5,6 +5,7 @@
 // while a slot frees, a job paused by hand left alone).
 
 #include "control/taskcontroller.h"
+#include "controllers.h"
 #include "jobspecs.h"
 #include "procutil.h"
 
@@ -134,16 +135,7 @@ class tst_Stop : public QObject
 
     std::unique_ptr<TaskController> makeController(int concurrency)
     {
-        auto controller = std::make_unique<TaskController>();
-        controller->setWorkerLaunch({test::workerPath(), {}});
-        controller->setConcurrency(concurrency);
-        RunnerConfig config = controller->runnerConfig();
-        config.cancelGraceMs = 300;
-        config.termGraceMs = 300;
-        controller->setRunnerConfig(config);
-        m_tester = std::make_unique<QAbstractItemModelTester>(
-            controller->model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
-        return controller;
+        return test::makeController(concurrency, m_tester);
     }
 
     static State stateOfJob(TaskController &c, int id) { return c.model()->find(id)->state; }
@@ -380,6 +372,29 @@ private slots:
         const QList<QJsonObject> events = eventsIn(out);
         QCOMPARE(events.last().value("succeeded").toInt(), 1);
         QVERIFY2(out.contains("said early, exited late"), out.constData());
+    }
+
+    // A job paused between its worker's result and its exit (a pause that reaches a job as it
+    // ends) is not failed for lingering: the 4 s paused are not the worker's delay, and it
+    // succeeds once resumed. Counted in wall time it failed, 3 s after its result.
+    void pausedAfterItsResultIsNotLingering()
+    {
+        std::unique_ptr<QAbstractItemModelTester> tester;
+        auto c = test::makeController(1, tester);
+        c->setWorkerLaunch({test::helperPath("fakeworker"), {"late-exit", "2"}});
+        RunnerConfig config = c->runnerConfig();
+        config.exitAfterResultMs = 3000;
+        c->setRunnerConfig(config);
+        const int id = c->enqueue({job("sleep")});
+        QTRY_COMPARE_WITH_TIMEOUT(stateOfJob(*c, id), State::Running, test::kHangMs);
+        QVERIFY(c->pause(id));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOfJob(*c, id), State::Paused, test::kHangMs);
+        QTest::qWait(4000);
+        QCOMPARE(stateOfJob(*c, id), State::Paused);
+        QVERIFY(c->resume(id));
+        QTRY_VERIFY_WITH_TIMEOUT(isTerminal(stateOfJob(*c, id)), test::kHangMs);
+        QVERIFY2(stateOfJob(*c, id) == State::Succeeded, qPrintable(c->model()->find(id)->error));
+        QCOMPARE(c->model()->find(id)->resultSummary, QStringLiteral("said early, exited late"));
     }
 
     // pauseAll() pauses what runs, leaves a job paused by hand alone (resumeAll() does not

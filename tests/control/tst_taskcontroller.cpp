@@ -4,6 +4,7 @@
 
 #include "control/historyactions.h"
 #include "control/taskcontroller.h"
+#include "controllers.h"
 #include "jobspecs.h"
 #include "procutil.h"
 
@@ -38,17 +39,7 @@ class tst_TaskController : public QObject
 private:
     std::unique_ptr<TaskController> makeController(int concurrency = 4)
     {
-        auto controller = std::make_unique<TaskController>();
-        controller->setWorkerLaunch({test::workerPath(), {}});
-        controller->setConcurrency(concurrency);
-        RunnerConfig config = controller->runnerConfig();
-        config.cancelGraceMs = 300;
-        config.termGraceMs = 300;
-        config.exitAfterResultMs = 500;
-        controller->setRunnerConfig(config);
-        m_tester = std::make_unique<QAbstractItemModelTester>(
-            controller->model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
-        return controller;
+        return test::makeController(concurrency, m_tester);
     }
 
     static const TaskRow &row(TaskController &c, int id) { return *c.model()->find(id); }
