@@ -217,6 +217,7 @@ Pane {
                     Accessible.description: terminalTip.text
                     ToolTip {
                         id: terminalTip
+                        palette: Theme.colors.palette
                         visible: terminalCheck.hovered
                         delay: 600
                         text: qsTr("Many programs draw their progress only when they see a terminal. "

@@ -4,7 +4,7 @@ import Longrun.Backend
 
 // The window's colours: as the desktop says (its appearance setting, else its theme), light or
 // dark. Remembered in WindowSettings; the tooltip says where "as the desktop" got its answer.
-ComboBox {
+ThemedComboBox {
     id: schemeBox
 
     objectName: "colorSchemeBox"

@@ -7,7 +7,7 @@ import QtQuick.Layouts
 // commands): how many, which programs, in which folders, a few whole lines. Nothing runs until
 // "Run" is pressed (issue #12). Fed a CommandSummary (jobs/commandreview.h) as `summary`;
 // the owner calls what `accepted` and `rejected` mean (e.g. HistoryActions.confirmReview()).
-Dialog {
+ThemedDialog {
     id: root
 
     // CommandSummary::toVariantMap(): jobs, commands, programCount, folderCount, programs,
@@ -30,12 +30,10 @@ Dialog {
 
     objectName: "commandReview"
     title: root.commands === 1 ? qsTr("Run 1 command?") : qsTr("Run %1 commands?").arg(root.commands)
-    modal: true
-    anchors.centerIn: Overlay.overlay
     width: Math.min(640, (Overlay.overlay ? Overlay.overlay.width : 640) - 40)
-    closePolicy: Popup.CloseOnEscape
 
     footer: Pane {
+        palette: Theme.colors.palette
         RowLayout {
             anchors.right: parent.right
             spacing: 8
@@ -56,91 +54,99 @@ Dialog {
         }
     }
 
-    ColumnLayout {
+    // The body in a pane of its own palette (Theme.colors says why).
+    Pane {
         anchors.fill: parent
-        spacing: 10
+        padding: 0
+        background: null
+        palette: Theme.colors.palette
 
-        Label {
-            objectName: "commandReviewText"
-            Layout.fillWidth: true
-            wrapMode: Text.Wrap
-            text: root.jobs > root.commands
-                  ? qsTr("%1 of the %2 jobs run programs on this computer, as you:").arg(root.commands).arg(root.jobs)
-                  : qsTr("These jobs run programs on this computer, as you:")
-            Accessible.role: Accessible.StaticText
-            Accessible.name: text
-        }
-        GridLayout {
-            Layout.fillWidth: true
-            columns: 2
-            columnSpacing: 12
-            rowSpacing: 6
+        ColumnLayout {
+            anchors.fill: parent
+            spacing: 10
+
             Label {
-                text: root.programCount === 1 ? qsTr("Program") : qsTr("%1 programs").arg(root.programCount)
-                font.weight: Font.DemiBold
-            }
-            Label {
-                objectName: "commandReviewPrograms"
+                objectName: "commandReviewText"
                 Layout.fillWidth: true
-                text: root.listed(root.programs, root.programCount)
-                font.family: Theme.monospace
-                wrapMode: Text.WrapAnywhere
-                textFormat: Text.PlainText
-                Accessible.role: Accessible.StaticText
-                Accessible.name: qsTr("Programs: %1").arg(text)
-            }
-            Label {
-                text: root.folderCount === 1 ? qsTr("Folder") : qsTr("%1 folders").arg(root.folderCount)
-                font.weight: Font.DemiBold
-            }
-            Label {
-                objectName: "commandReviewFolders"
-                Layout.fillWidth: true
-                text: root.listed(root.folders, root.folderCount)
-                wrapMode: Text.WrapAnywhere
-                textFormat: Text.PlainText
-                Accessible.role: Accessible.StaticText
-                Accessible.name: qsTr("Folders: %1").arg(text)
-            }
-            Label {
-                visible: root.variables.length > 0 || root.clearedEnvironments > 0
-                text: qsTr("Environment")
-                font.weight: Font.DemiBold
-            }
-            Label {
-                objectName: "commandReviewEnvironment"
-                visible: root.variables.length > 0 || root.clearedEnvironments > 0
-                Layout.fillWidth: true
-                text: {
-                    const set = root.variables.length > 0
-                              ? qsTr("sets %1").arg(root.variables.join(", ")) : "";
-                    const cleared = root.clearedEnvironments > 0
-                                  ? qsTr("%n start(s) with no inherited variable", "",
-                                         root.clearedEnvironments) : "";
-                    return [set, cleared].filter(t => t !== "").join("; ");
-                }
                 wrapMode: Text.Wrap
-                textFormat: Text.PlainText
+                text: root.jobs > root.commands
+                      ? qsTr("%1 of the %2 jobs run programs on this computer, as you:").arg(root.commands).arg(root.jobs)
+                      : qsTr("These jobs run programs on this computer, as you:")
                 Accessible.role: Accessible.StaticText
-                Accessible.name: qsTr("Environment: %1").arg(text)
+                Accessible.name: text
             }
-        }
-        Label {
-            text: root.commands > root.examples.length ? qsTr("The first %1:").arg(root.examples.length)
-                                                       : qsTr("In full:")
-            color: Theme.muted
-        }
-        TextArea {
-            objectName: "commandReviewExamples"
-            Layout.fillWidth: true
-            text: root.examples.join("\n")
-            readOnly: true
-            selectByMouse: true
-            wrapMode: TextEdit.WrapAnywhere
-            textFormat: TextEdit.PlainText
-            font.family: Theme.monospace
-            font.pixelSize: 12
-            Accessible.name: qsTr("The command lines")
+            GridLayout {
+                Layout.fillWidth: true
+                columns: 2
+                columnSpacing: 12
+                rowSpacing: 6
+                Label {
+                    text: root.programCount === 1 ? qsTr("Program") : qsTr("%1 programs").arg(root.programCount)
+                    font.weight: Font.DemiBold
+                }
+                Label {
+                    objectName: "commandReviewPrograms"
+                    Layout.fillWidth: true
+                    text: root.listed(root.programs, root.programCount)
+                    font.family: Theme.monospace
+                    wrapMode: Text.WrapAnywhere
+                    textFormat: Text.PlainText
+                    Accessible.role: Accessible.StaticText
+                    Accessible.name: qsTr("Programs: %1").arg(text)
+                }
+                Label {
+                    text: root.folderCount === 1 ? qsTr("Folder") : qsTr("%1 folders").arg(root.folderCount)
+                    font.weight: Font.DemiBold
+                }
+                Label {
+                    objectName: "commandReviewFolders"
+                    Layout.fillWidth: true
+                    text: root.listed(root.folders, root.folderCount)
+                    wrapMode: Text.WrapAnywhere
+                    textFormat: Text.PlainText
+                    Accessible.role: Accessible.StaticText
+                    Accessible.name: qsTr("Folders: %1").arg(text)
+                }
+                Label {
+                    visible: root.variables.length > 0 || root.clearedEnvironments > 0
+                    text: qsTr("Environment")
+                    font.weight: Font.DemiBold
+                }
+                Label {
+                    objectName: "commandReviewEnvironment"
+                    visible: root.variables.length > 0 || root.clearedEnvironments > 0
+                    Layout.fillWidth: true
+                    text: {
+                        const set = root.variables.length > 0
+                                  ? qsTr("sets %1").arg(root.variables.join(", ")) : "";
+                        const cleared = root.clearedEnvironments > 0
+                                      ? qsTr("%n start(s) with no inherited variable", "",
+                                             root.clearedEnvironments) : "";
+                        return [set, cleared].filter(t => t !== "").join("; ");
+                    }
+                    wrapMode: Text.Wrap
+                    textFormat: Text.PlainText
+                    Accessible.role: Accessible.StaticText
+                    Accessible.name: qsTr("Environment: %1").arg(text)
+                }
+            }
+            Label {
+                text: root.commands > root.examples.length ? qsTr("The first %1:").arg(root.examples.length)
+                                                           : qsTr("In full:")
+                color: Theme.muted
+            }
+            TextArea {
+                objectName: "commandReviewExamples"
+                Layout.fillWidth: true
+                text: root.examples.join("\n")
+                readOnly: true
+                selectByMouse: true
+                wrapMode: TextEdit.WrapAnywhere
+                textFormat: TextEdit.PlainText
+                font.family: Theme.monospace
+                font.pixelSize: 12
+                Accessible.name: qsTr("The command lines")
+            }
         }
     }
 }

@@ -68,7 +68,7 @@ Pane {
                         onTriggered: root.jobs.text = search.text
                     }
                 }
-                ComboBox {
+                ThemedComboBox {
                     id: kindBox
                     objectName: "historyKind"
                     width: 140
@@ -76,7 +76,7 @@ Pane {
                     onActivated: root.jobs.kind = kindBox.currentIndex > 0 ? kindBox.currentText : ""
                     Accessible.name: qsTr("Kind: %1").arg(kindBox.currentText)
                 }
-                ComboBox {
+                ThemedComboBox {
                     id: stateBox
                     objectName: "historyState"
                     width: 140
@@ -95,7 +95,7 @@ Pane {
                     onActivated: root.jobs.state = stateBox.currentValue
                     Accessible.name: qsTr("State: %1").arg(stateBox.currentText)
                 }
-                ComboBox {
+                ThemedComboBox {
                     id: periodBox
                     objectName: "historyPeriod"
                     width: 140
@@ -219,15 +219,14 @@ Pane {
     }
 
     // Deleting a run asks first: it cannot be undone.
-    Dialog {
+    ThemedDialog {
         id: deleteDialog
         objectName: "historyDeleteDialog"
         property real runId: root.hasCurrent ? root.current.runId : 0
         title: qsTr("Delete run %1?").arg(deleteDialog.runId)
-        modal: true
-        anchors.centerIn: Overlay.overlay
         onAccepted: root.actions.deleteRun(deleteDialog.runId)
         footer: Pane {
+            palette: Theme.colors.palette
             RowLayout {
                 anchors.right: parent.right
                 spacing: 8
@@ -245,6 +244,7 @@ Pane {
             }
         }
         Label {
+            palette: Theme.colors.palette
             width: 380
             wrapMode: Text.Wrap
             text: qsTr("Every job of run %1 goes from the history, with its images and logs inside the data folder. This cannot be undone.").arg(deleteDialog.runId)
@@ -252,14 +252,13 @@ Pane {
     }
 
     // What an export holds, its format, then where it goes.
-    Dialog {
+    ThemedDialog {
         id: exportDialog
         objectName: "historyExportDialog"
         title: qsTr("Export %1").arg(root.jobs.countText)
-        modal: true
-        anchors.centerIn: Overlay.overlay
         width: Math.min(560, (Overlay.overlay ? Overlay.overlay.width : 560) - 40)
         footer: Pane {
+            palette: Theme.colors.palette
             RowLayout {
                 anchors.right: parent.right
                 spacing: 8
@@ -276,32 +275,38 @@ Pane {
             }
         }
         onAccepted: saveDialog.open()
-        ColumnLayout {
+        Pane {
             anchors.fill: parent
-            spacing: 8
-            Label {
-                objectName: "historyExportFields"
-                Layout.fillWidth: true
-                wrapMode: Text.Wrap
-                text: qsTr("The jobs the filters select now, with these fields: %1.").arg(root.jobs.exportFieldList())
-            }
-            Label {
-                Layout.fillWidth: true
-                wrapMode: Text.Wrap
-                color: Theme.muted
-                text: qsTr("Logs, output and results are not included. The file is new and only you can read it; an existing file is never replaced.")
-            }
-            RowLayout {
-                spacing: 12
-                RadioButton {
-                    id: csvChoice
-                    objectName: "historyExportCsv"
-                    text: qsTr("CSV")
-                    checked: true
+            padding: 0
+            background: null
+            palette: Theme.colors.palette
+            ColumnLayout {
+                anchors.fill: parent
+                spacing: 8
+                Label {
+                    objectName: "historyExportFields"
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    text: qsTr("The jobs the filters select now, with these fields: %1.").arg(root.jobs.exportFieldList())
                 }
-                RadioButton {
-                    objectName: "historyExportJson"
-                    text: qsTr("JSON")
+                Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    color: Theme.muted
+                    text: qsTr("Logs, output and results are not included. The file is new and only you can read it; an existing file is never replaced.")
+                }
+                RowLayout {
+                    spacing: 12
+                    RadioButton {
+                        id: csvChoice
+                        objectName: "historyExportCsv"
+                        text: qsTr("CSV")
+                        checked: true
+                    }
+                    RadioButton {
+                        objectName: "historyExportJson"
+                        text: qsTr("JSON")
+                    }
                 }
             }
         }
@@ -334,6 +339,7 @@ Pane {
         property bool ok: true
         property string text
         objectName: "historyExportResult"
+        palette: Theme.colors.palette
         x: (root.width - exportResult.width) / 2
         y: root.height - exportResult.height - 16
         padding: 10

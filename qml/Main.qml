@@ -24,21 +24,7 @@ ApplicationWindow {
            : qsTr("longrun")
     color: Theme.window
 
-    palette.window: Theme.window
-    palette.windowText: Theme.text
-    palette.base: Theme.base
-    palette.alternateBase: Theme.rowAlt
-    palette.text: Theme.text
-    palette.button: Theme.button
-    palette.buttonText: Theme.text
-    palette.highlight: Theme.accent
-    palette.highlightedText: Theme.highlightedText
-    palette.placeholderText: Theme.placeholderText
-    palette.toolTipBase: Theme.toolTipBase
-    palette.toolTipText: Theme.toolTipText
-    palette.mid: Theme.shadeMid
-    palette.light: Theme.shadeLight
-    palette.dark: Theme.shadeDark
+    palette: Theme.colors.palette
 
     // The size is stored when the window goes (a window's width and height do not notify QML
     // of every resize by the platform).
@@ -240,13 +226,16 @@ ApplicationWindow {
         closePolicy: Popup.NoAutoClose
         anchors.centerIn: Overlay.overlay
         padding: 20
+        palette: Theme.colors.palette
         contentItem: RowLayout {
             spacing: 12
             BusyIndicator {
+                palette: Theme.colors.palette
                 running: TaskController.shuttingDown
                 Accessible.name: qsTr("Stopping")
             }
             Label {
+                palette: Theme.colors.palette
                 text: qsTr("Stopping %n job(s)…", "", TaskController.model.running + TaskController.model.paused)
                 Accessible.role: Accessible.AlertMessage
                 Accessible.name: text

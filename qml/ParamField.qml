@@ -93,7 +93,7 @@ ColumnLayout {
         Accessible.description: root.modelData.description
     }
 
-    ComboBox {
+    ThemedComboBox {
         id: choiceBox
         objectName: root.named ? "choice_" + root.kind + "_" + root.name : ""
         Layout.fillWidth: true

@@ -5,7 +5,7 @@ import Longrun.Backend
 
 // Asked once when the window is closed while jobs run. Quitting cancels them through
 // TaskController.shutdown(); the app leaves when the last worker is gone, never waiting on one.
-Dialog {
+ThemedDialog {
     id: root
 
     readonly property int activeCount: TaskController.model.queued + TaskController.model.running
@@ -13,13 +13,11 @@ Dialog {
 
     objectName: "quitDialog"
     title: qsTr("Jobs are still running")
-    modal: true
-    anchors.centerIn: Overlay.overlay
     width: Math.min(460, (Overlay.overlay ? Overlay.overlay.width : 460) - 40)
-    closePolicy: Popup.CloseOnEscape
     onAccepted: TaskController.shutdown()
 
     Label {
+        palette: Theme.colors.palette
         width: root.availableWidth
         wrapMode: Text.Wrap
         text: qsTr("%n job(s) are running, paused or waiting. Quitting cancels them all; their "
@@ -27,6 +25,7 @@ Dialog {
     }
 
     footer: Pane {
+        palette: Theme.colors.palette
         RowLayout {
             anchors.right: parent.right
             spacing: 8

@@ -1,5 +1,6 @@
 pragma Singleton
 import QtQuick
+import QtQuick.Controls
 import Longrun.Backend
 
 // The window's colours in one place: calm greys, one blue accent, and a colour per job state
@@ -47,6 +48,31 @@ QtObject {
     readonly property color shadeMid: root.dark ? "#2b3037" : "#c4c9d0"
     readonly property color shadeDark: root.dark ? "#121417" : "#9aa1ab"
     readonly property string monospace: "DejaVu Sans Mono"
+
+    // The Controls palette of these colours, for `palette: Theme.colors.palette` on the window
+    // and on every popup, its content and its footer. Qt 6.4 does not pass a palette change on
+    // to a popup, nor from a popup to what it holds (they keep the colours of their first
+    // showing, or of the change before), so each of those takes this palette itself.
+    // The tooltip every `ToolTip.text` shows is one shared popup: it takes the palette too.
+    Component.onCompleted: root.colors.ToolTip.toolTip.palette = Qt.binding(() => root.colors.palette)
+
+    readonly property Control colors: Control {
+        palette.window: root.window
+        palette.windowText: root.text
+        palette.base: root.base
+        palette.alternateBase: root.rowAlt
+        palette.text: root.text
+        palette.button: root.button
+        palette.buttonText: root.text
+        palette.highlight: root.accent
+        palette.highlightedText: root.highlightedText
+        palette.placeholderText: root.placeholderText
+        palette.toolTipBase: root.toolTipBase
+        palette.toolTipText: root.toolTipText
+        palette.mid: root.shadeMid
+        palette.light: root.shadeLight
+        palette.dark: root.shadeDark
+    }
 
     function stateBackground(key: string): color {
         switch (key) {

@@ -1,4 +1,5 @@
 import QtQuick
+import QtQuick.Controls
 import QtTest
 import Longrun.Backend
 import Longrun.Ui
@@ -18,6 +19,66 @@ Item {
         Component {
             id: badgeComponent
             StateBadge {}
+        }
+
+        Component {
+            id: dialogComponent
+            ThemedDialog {
+                property alias body: bodyLabel
+                property alias foot: footPane
+                title: "A question"
+                Pane {
+                    palette: Theme.colors.palette
+                    Label {
+                        id: bodyLabel
+                        text: "the body"
+                    }
+                }
+                footer: Pane {
+                    id: footPane
+                    palette: Theme.colors.palette
+                }
+            }
+        }
+
+        Component {
+            id: comboComponent
+            ThemedComboBox {
+                model: ["one", "two"]
+            }
+        }
+
+        // What a popup shows follows every change of colours, open or closed, made before or
+        // after it was created (Qt 6.4 alone leaves it one change behind).
+        function test_popups_follow_every_change() {
+            ColorScheme.preference = "light";
+            const dialog = createTemporaryObject(dialogComponent, root);
+            const combo = createTemporaryObject(comboComponent, root);
+            verify(dialog && combo);
+            for (const scheme of ["dark", "light", "dark"]) {
+                ColorScheme.preference = scheme;
+                dialog.open();
+                combo.popup.open();
+                tryCompare(dialog, "opened", true);
+                tryCompare(combo.popup, "opened", true);
+                const item = combo.popup.contentItem.itemAtIndex(0);
+                verify(item);
+                for (const [what, colour] of [[dialog.palette.window, Theme.window],
+                                              [dialog.header.palette.windowText, Theme.text],
+                                              [dialog.body.palette.windowText, Theme.text],
+                                              [dialog.foot.palette.window, Theme.window],
+                                              [combo.popup.palette.window, Theme.window],
+                                              [item.palette.text, Theme.text]])
+                    verify(Qt.colorEqual(what, colour), scheme + ": " + what + " is not " + colour);
+                // Changed while open, too.
+                ColorScheme.preference = scheme === "dark" ? "light" : "dark";
+                verify(Qt.colorEqual(dialog.body.palette.windowText, Theme.text));
+                verify(Qt.colorEqual(item.palette.text, Theme.text));
+                dialog.close();
+                combo.popup.close();
+                tryCompare(dialog, "visible", false);
+                tryCompare(combo.popup, "visible", false);
+            }
         }
 
         function cleanup() {
