@@ -87,6 +87,7 @@ private:
     qint64 m_resultAt = -1;           // heardMs() when the result (or error) came
     qint64 m_lastTickAt = 0;          // m_clock.elapsed() at the last tick
     qint64 m_stalledMs = 0;           // time in which this process did not run (see tick())
+    bool m_skippedTick = false;       // the last tick came after a stall and decided nothing
     std::optional<WorkerExit> m_exit; // once the worker ended
 };
 
@@ -224,7 +225,11 @@ void Attempt::tick()
     if (gap > kStallMs) {
         if (!m_paused)
             m_stalledMs += gap - kTickMs;
-        return;
+        // One tick only: a thread starved for good still reaches its deadlines.
+        if (!std::exchange(m_skippedTick, true))
+            return;
+    } else {
+        m_skippedTick = false;
     }
     if (!m_translator.helloSeen() && heardMs() > m_config.helloTimeoutMs) {
         beginStop(Reason::Hello,
