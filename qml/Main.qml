@@ -223,6 +223,9 @@ ApplicationWindow {
         objectName: "shutdownPopup"
         visible: TaskController.shuttingDown
         modal: true
+        Overlay.modal: Rectangle {
+            color: Theme.modalDim
+        }
         closePolicy: Popup.NoAutoClose
         anchors.centerIn: Overlay.overlay
         padding: 20

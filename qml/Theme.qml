@@ -35,6 +35,8 @@ QtObject {
     readonly property color plotReference: root.dark ? "#ec8c52" : "#c2571a"
     readonly property color plotGrid: root.dark ? "#343a42" : "#e3e6ea"
     readonly property color faultText: root.dark ? "#f2b47f" : "#853800"
+    // Behind a modal dialog: the window, dimmed enough to read as "not now" in either scheme.
+    readonly property color modalDim: root.dark ? Qt.rgba(0, 0, 0, 0.5) : Qt.rgba(0.1, 0.12, 0.15, 0.28)
     // No fill: a background that shows only when hovered, a frame around nothing.
     readonly property color transparent: "transparent"
     // The rest of the Controls palette (Main.qml hands these to every control): buttons, text on

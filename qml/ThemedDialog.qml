@@ -3,7 +3,8 @@ import QtQuick.Controls
 
 // A Dialog in the window's colours, whichever were chosen after it was made: its own palette,
 // its title, and (with `palette: Theme.colors.palette` on them) its body and footer take the
-// theme's palette themselves (see Theme.colors). Modal, centred, closed with Escape.
+// theme's palette themselves (see Theme.colors). Modal (the window dimmed behind it), framed,
+// centred, closed with Escape.
 Dialog {
     id: root
 
@@ -11,6 +12,17 @@ Dialog {
     modal: true
     anchors.centerIn: Overlay.overlay
     closePolicy: Popup.CloseOnEscape
+
+    // A frame that shows on either scheme, and the window dimmed behind it.
+    background: Rectangle {
+        color: Theme.window
+        border.color: Theme.border
+        radius: 3
+    }
+
+    Overlay.modal: Rectangle {
+        color: Theme.modalDim
+    }
 
     header: Label {
         palette: Theme.colors.palette
