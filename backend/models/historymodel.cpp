@@ -147,7 +147,7 @@ ExportResult writeExport(const QString &dataDir, JobQuery query, const QString &
     writer.begin();
     // Page by page: 100,000 jobs are never in memory at once.
     query.limit = 1000;
-    query.beforeId = 0;
+    query.beforeId.reset();
     int written = 0;
     for (;;) {
         const QList<StoredJob> page = reader.jobs(query);
@@ -259,7 +259,7 @@ JobQuery HistoryModel::query() const
     JobQuery query = m_query;
     query.since =
         m_days > 0 ? QDateTime::currentMSecsSinceEpoch() - qint64{m_days} * 24 * 3600 * 1000 : 0;
-    query.beforeId = 0;
+    query.beforeId.reset();
     query.limit = kPageSize;
     return query;
 }

@@ -148,9 +148,9 @@ QString HistoryReader::where(const JobQuery &query, bool paged, QVariantList *va
         terms << QStringLiteral("run_id = ?");
         *values << query.runId;
     }
-    if (paged && query.beforeId > 0) {
+    if (paged && query.beforeId) {
         terms << QStringLiteral("jobs.id < ?");
-        *values << query.beforeId;
+        *values << *query.beforeId;
     }
     return terms.isEmpty() ? QString() : QStringLiteral(" WHERE ") + terms.join(u" AND ");
 }

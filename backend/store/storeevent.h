@@ -77,8 +77,9 @@ struct JobQuery
     QString kind;
     qint64 since = 0; // added at or after, ms since the epoch
     qint64 runId = 0;
-    // Paging, newest first: only jobs with a smaller id than this (0: from the newest).
-    qint64 beforeId = 0;
+    // Paging, newest first: only jobs with a smaller id than this (none: from the newest). Not a
+    // 0 for "none": a file edited by hand may hold a job 0, or negative ids.
+    std::optional<qint64> beforeId;
     int limit = 200; // at most this many; 0 for no limit
 };
 

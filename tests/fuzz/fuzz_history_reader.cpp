@@ -20,6 +20,7 @@
 #include <QtSql/QSqlQuery>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 
 using namespace longrun;
@@ -64,11 +65,17 @@ private:
     std::size_t m_pos = 0;
 };
 
-void check(bool condition)
+// An expectation that does not hold: says which, then aborts (libFuzzer keeps the input).
+void fail(int line)
 {
-    if (!condition)
-        std::abort();
+    std::fprintf(stderr, "fuzz_history_reader.cpp:%d: expectation failed\n", line);
+    std::abort();
 }
+#define check(condition)                                                                           \
+    do {                                                                                           \
+        if (!(condition))                                                                          \
+            fail(__LINE__);                                                                        \
+    } while (false)
 
 // Inserts rows into `table` until the cells run out (at most `maxRows`); a row SQLite refuses
 // (a constraint) is left out, as it would be from a file.
@@ -143,10 +150,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         seen += static_cast<int>(jobs.size());
         if (jobs.size() < query.limit)
             break;
-        check(jobs.last().id < query.beforeId || query.beforeId == 0);
+        check(!query.beforeId || jobs.last().id < *query.beforeId);
         query.beforeId = jobs.last().id;
     }
-    query.beforeId = 0;
+    query.beforeId.reset();
     query.limit = 0;
     check(reader.count(query) >= seen);
     query.text = QStringLiteral("a%_\\");

@@ -132,6 +132,7 @@ private slots:
     void exitStatusPerAttempt();
     void migratesFromVersion1();
     void idsAreNeverReused();
+    void pagesThroughAnyIds();
     void queriesPageAndFilter();
     void exportsCsvAndJson();
     void thenRunsAfterCommit();
@@ -290,6 +291,41 @@ void tst_HistoryStore::idsAreNeverReused()
         QVERIFY(store.flush(test::kHangMs));
     }
     QCOMPARE(scalar(tmp.path(), QStringLiteral("SELECT max(id) FROM jobs")).toInt(), 5);
+}
+
+// A file edited by hand may give jobs the id 0 or negative ids: paging still sees each job
+// once, newest first, and ends (0 is an id like any other, not "from the newest").
+void tst_HistoryStore::pagesThroughAnyIds()
+{
+    QTemporaryDir tmp;
+    {
+        HistoryStore store;
+        QVERIFY(store.openAndWait(tmp.path(), QStringLiteral("cli")));
+        for (int seq = 1; seq <= 4; ++seq)
+            store.record(added(seq, primes(seq + 10)));
+        QVERIFY(store.flush(test::kHangMs));
+    }
+    for (const auto &[from, to] : {std::pair{1, 0}, std::pair{2, -7}, std::pair{3, -2}}) {
+        QVERIFY(
+            scalar(tmp.path(), QStringLiteral("UPDATE jobs SET id = %1 WHERE id = %2 RETURNING id")
+                                   .arg(to)
+                                   .arg(from))
+                .isValid());
+    }
+    HistoryReader reader;
+    QString error;
+    QVERIFY2(reader.open(tmp.path(), &error), qPrintable(error));
+    JobQuery query;
+    query.limit = 1;
+    QList<qint64> seen;
+    for (int page = 0; page < 10; ++page) {
+        const QList<StoredJob> jobs = reader.jobs(query);
+        if (jobs.isEmpty())
+            break;
+        seen << jobs.first().id;
+        query.beforeId = jobs.first().id;
+    }
+    QCOMPARE(seen, (QList<qint64>{4, 0, -2, -7}));
 }
 
 // Newest first, pages that neither skip nor repeat a job, filters that combine.
