@@ -73,13 +73,6 @@ class tst_LookBack : public QObject
         return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<unreadable>");
     }
 
-    static void write(const QString &path, const QByteArray &bytes)
-    {
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        QCOMPARE(file.write(bytes), bytes.size());
-    }
-
     QTemporaryDir m_dir;
     QString m_data;
     QString m_joblog;
@@ -460,7 +453,7 @@ void tst_LookBack::exportToANewFile()
 void tst_LookBack::exportRefusesAnExistingFile()
 {
     const QString path = m_dir.filePath("existing.csv");
-    write(path, "mine\n");
+    QVERIFY(test::writeFile(path, "mine\n"));
     const Run r = run({"export", "--format", "csv", "--data-dir", m_data, "-o", path});
     QCOMPARE(r.status, 1);
     QCOMPARE(r.err, QStringLiteral("longrun: '%1' already exists: export writes a new file only, "
@@ -473,7 +466,7 @@ void tst_LookBack::exportRefusesAPlantedSymlink()
 {
     const QString victim = m_dir.filePath("victim");
     const QString link = m_dir.filePath("planted.json");
-    write(victim, "precious\n");
+    QVERIFY(test::writeFile(victim, "precious\n"));
     QVERIFY(QFile::link(victim, link));
     const Run r = run({"export", "--format", "json", "--data-dir", m_data, "--output", link});
     QCOMPARE(r.status, 1);
@@ -582,7 +575,7 @@ void tst_LookBack::joblogAppendsWithOneHeader()
     QVERIFY(lines.at(2).endsWith("\t0\t0\t0\t0\tprimes: limit=10"));
     // An empty file of ours gets the header; parallel's +FILE is the same file.
     const QString empty = m_dir.filePath("empty.log");
-    write(empty, {});
+    QVERIFY(test::writeFile(empty, {}));
     QCOMPARE(run({"--headless", "--no-history", "--joblog", "+" + empty, "primes:limit=10"}).status,
              0);
     QVERIFY(readAll(empty).startsWith("Seq\tHost\t"));
@@ -636,7 +629,7 @@ void tst_LookBack::joblogRefusesASymlink()
 {
     const QString victim = m_dir.filePath("joblog-victim");
     const QString link = m_dir.filePath("joblog-link");
-    write(victim, "precious\n");
+    QVERIFY(test::writeFile(victim, "precious\n"));
     QVERIFY(QFile::link(victim, link));
     const Run r = run({"--headless", "--json", "--no-history", "--joblog", link,
                        "command:argv=touch " + m_dir.filePath("ran")});

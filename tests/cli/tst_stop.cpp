@@ -341,15 +341,12 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString wrapper = dir.filePath(QStringLiteral("worker.sh"));
-        {
-            QFile script(wrapper);
-            QVERIFY(script.open(QIODevice::WriteOnly));
-            script.write(QStringLiteral("#!/bin/sh\n"
-                                        "[ \"$1\" = --list-kinds ] && exec '%1' --list-kinds\n"
-                                        "exec '%2' late-exit 6\n")
-                             .arg(test::workerPath(), test::helperPath("fakeworker"))
-                             .toUtf8());
-        }
+        QVERIFY(test::writeFile(
+            wrapper, QStringLiteral("#!/bin/sh\n"
+                                    "[ \"$1\" = --list-kinds ] && exec '%1' --list-kinds\n"
+                                    "exec '%2' late-exit 6\n")
+                         .arg(test::workerPath(), test::helperPath("fakeworker"))
+                         .toUtf8()));
         QVERIFY(
             QFile::setPermissions(wrapper, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
         QProcess process;

@@ -3,8 +3,8 @@
 // org.freedesktop.portal.Desktop), or lies, or is not there; and a real application palette.
 
 #include "desktop/colorscheme.h"
+#include "procutil.h"
 
-#include <QtCore/QFile>
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
 #include <QtDBus/QDBusConnection>
@@ -21,7 +21,7 @@ using namespace longrun;
 
 namespace {
 
-constexpr int kHangMs = 60000;
+using test::kHangMs;
 const QString kService = QStringLiteral("org.freedesktop.portal.Desktop");
 const QString kPath = QStringLiteral("/org/freedesktop/portal/desktop");
 
@@ -98,22 +98,19 @@ private slots:
         // A session bus of the test's own, with no service directory: nothing on this machine
         // (a real xdg-desktop-portal, say) can be started on it by D-Bus activation.
         const QString config = m_dir.filePath(QStringLiteral("bus.conf"));
-        {
-            QFile file(config);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(QStringLiteral("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus "
-                                      "Configuration 1.0//EN\" \"http://www.freedesktop.org/"
-                                      "standards/dbus/1.0/busconfig.dtd\">\n"
-                                      "<busconfig><type>session</type>"
-                                      "<listen>unix:dir=%1</listen>"
-                                      "<auth>EXTERNAL</auth>"
-                                      "<policy context=\"default\">"
-                                      "<allow send_destination=\"*\" eavesdrop=\"true\"/>"
-                                      "<allow eavesdrop=\"true\"/><allow own=\"*\"/>"
-                                      "</policy></busconfig>\n")
-                           .arg(m_dir.path())
-                           .toUtf8());
-        }
+        QVERIFY(test::writeFile(
+            config, QStringLiteral("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus "
+                                   "Configuration 1.0//EN\" \"http://www.freedesktop.org/"
+                                   "standards/dbus/1.0/busconfig.dtd\">\n"
+                                   "<busconfig><type>session</type>"
+                                   "<listen>unix:dir=%1</listen>"
+                                   "<auth>EXTERNAL</auth>"
+                                   "<policy context=\"default\">"
+                                   "<allow send_destination=\"*\" eavesdrop=\"true\"/>"
+                                   "<allow eavesdrop=\"true\"/><allow own=\"*\"/>"
+                                   "</policy></busconfig>\n")
+                        .arg(m_dir.path())
+                        .toUtf8()));
         m_daemon.start(QStringLiteral("dbus-daemon"),
                        {QStringLiteral("--config-file=%1").arg(config), QStringLiteral("--nofork"),
                         QStringLiteral("--print-address=1")});

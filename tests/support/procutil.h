@@ -19,6 +19,13 @@ namespace longrun::test {
 // slower. Timing requirements are asserted separately, with their own bounds.
 inline constexpr int kHangMs = 60000;
 
+// Writes `bytes` as the whole content of `path` (created or truncated); false if it could not.
+[[nodiscard]] inline bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+}
+
 struct ProcInfo
 {
     pid_t pid = 0;
