@@ -64,7 +64,7 @@ ColorScheme::ColorScheme(const QDBusConnection &bus, QObject *parent)
         app->installEventFilter(this);
     if (m_bus.isConnected()) {
         // Subscribed before asking, so that a change between the answer and the subscription
-        // cannot be missed. Any sender may emit it; the portal's name is matched by the bus.
+        // cannot be missed. The bus delivers only what the owner of the portal's name sends.
         m_bus.connect(kPortalService, kPortalPath, kSettingsInterface,
                       QStringLiteral("SettingChanged"), this,
                       SLOT(onSettingChanged(QString, QString, QDBusVariant)));
